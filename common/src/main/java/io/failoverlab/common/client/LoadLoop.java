@@ -1,0 +1,126 @@
+package io.failoverlab.common.client;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Drives operations over a fixed set of keys at a target rate with a hard bound on operations in
+ * flight. At most one operation per key is in flight, so per-key results arrive in order. There is no
+ * queue: an operation that cannot start (bound reached, or its key still busy) is skipped and counted.
+ * With {@code ratePerSecond == 0} it runs flat out, keeping {@code maxInFlight} operations going.
+ *
+ * <p>Not thread-safe: runs on the event loop of the verticle that owns it.
+ */
+public final class LoadLoop {
+
+  private static final long TICK_MS = 10;
+
+  private final Vertx vertx;
+  private final List<String> keys;
+  private final int ratePerSecond;
+  private final int maxInFlight;
+  private final Function<String, Future<?>> operation;
+  private final Runnable onSkip;
+  private final boolean[] busy;
+  private int inFlight;
+  private int cursor;
+  private double tokens;
+  private long lastTickNanos;
+  private long timer = -1;
+  private boolean running;
+
+  public LoadLoop(Vertx vertx, List<String> keys, int ratePerSecond, int maxInFlight,
+                  Function<String, Future<?>> operation, Runnable onSkip) {
+    if (keys.isEmpty() || maxInFlight < 1 || ratePerSecond < 0) {
+      throw new IllegalArgumentException("need keys, maxInFlight >= 1 and ratePerSecond >= 0");
+    }
+    this.vertx = vertx;
+    this.keys = List.copyOf(keys);
+    this.ratePerSecond = ratePerSecond;
+    this.maxInFlight = maxInFlight;
+    this.operation = operation;
+    this.onSkip = onSkip;
+    this.busy = new boolean[keys.size()];
+  }
+
+  public void start() {
+    running = true;
+    if (ratePerSecond > 0) {
+      lastTickNanos = System.nanoTime();
+      timer = vertx.setPeriodic(TICK_MS, id -> tick());
+    } else {
+      for (int i = 0; i < maxInFlight; i++) {
+        launchFreeKey();
+      }
+    }
+  }
+
+  public void stop() {
+    running = false;
+    vertx.cancelTimer(timer);
+  }
+
+  public int inFlight() {
+    return inFlight;
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    tokens += ratePerSecond * ((now - lastTickNanos) / 1e9);
+    lastTickNanos = now;
+    // Never bank more than one tick's worth plus one: a stalled loop must not burst afterwards.
+    tokens = Math.min(tokens, ratePerSecond * TICK_MS / 1000.0 + 1);
+    while (tokens >= 1) {
+      tokens -= 1;
+      launchNextKey();
+    }
+  }
+
+  /** Rate mode: keys in strict rotation, so every key gets the same share; a busy key is a skip. */
+  private void launchNextKey() {
+    int index = cursor;
+    cursor = (cursor + 1) % keys.size();
+    if (inFlight >= maxInFlight || busy[index]) {
+      onSkip.run();
+      return;
+    }
+    launch(index);
+  }
+
+  /** Flat-out mode: the next key that is not busy. */
+  private void launchFreeKey() {
+    for (int scanned = 0; scanned < keys.size(); scanned++) {
+      int index = cursor;
+      cursor = (cursor + 1) % keys.size();
+      if (!busy[index]) {
+        launch(index);
+        return;
+      }
+    }
+  }
+
+  private void launch(int index) {
+    busy[index] = true;
+    inFlight++;
+    Future<?> result;
+    try {
+      result = operation.apply(keys.get(index));
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(done -> {
+      busy[index] = false;
+      inFlight--;
+      if (running && ratePerSecond == 0) {
+        // Next turn of the event loop, so a run of instant failures cannot recurse deeply.
+        vertx.runOnContext(v -> {
+          if (running && inFlight < maxInFlight) {
+            launchFreeKey();
+          }
+        });
+      }
+    });
+  }
+}

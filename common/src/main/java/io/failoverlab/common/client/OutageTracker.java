@@ -1,0 +1,91 @@
+package io.failoverlab.common.client;
+
+import io.failoverlab.common.contract.OutageEvent;
+import io.failoverlab.common.redis.ErrorType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Turns a client's per-shard results into outage start/end events. Tracked per shard, because while
+ * one shard fails over the others keep succeeding: a service-wide "first success after errors" would
+ * end the outage on the next healthy-shard write.
+ */
+public final class OutageTracker {
+
+  private static final class Outage {
+    final long startedAt;
+    final Map<String, Long> errors = new TreeMap<>();
+    long failedOperations;
+
+    Outage(long startedAt) {
+      this.startedAt = startedAt;
+    }
+  }
+
+  private final String service;
+  private final String instance;
+  private final Consumer<OutageEvent> listener;
+  private final Map<String, Outage> active = new LinkedHashMap<>();
+  private long started;
+  private OutageEvent lastEnded;
+
+  public OutageTracker(String service, String instance, Consumer<OutageEvent> listener) {
+    this.service = service;
+    this.instance = instance;
+    this.listener = listener;
+  }
+
+  /** A command for {@code shard}, sent at {@code sentAt}, failed. */
+  public void attemptFailed(String shard, ErrorType type, long sentAt) {
+    Outage outage = active.get(shard);
+    if (outage == null) {
+      if (type == ErrorType.MOVED || type == ErrorType.ASK) {
+        // A redirect on a healthy cluster is routing (slot migration), not unavailability.
+        return;
+      }
+      outage = new Outage(sentAt);
+      active.put(shard, outage);
+      outage.errors.put(type.label(), 1L);
+      started++;
+      listener.accept(new OutageEvent(service, instance, OutageEvent.Phase.START, shard, sentAt, sentAt, 0,
+          outage.errors, 0));
+      return;
+    }
+    outage.errors.merge(type.label(), 1L, Long::sum);
+  }
+
+  /** An operation on {@code shard} gave up (deadline or non-retryable error). */
+  public void operationFailed(String shard) {
+    Outage outage = active.get(shard);
+    if (outage != null) {
+      outage.failedOperations++;
+    }
+  }
+
+  /** An operation on {@code shard} succeeded at {@code at}: ends the shard's outage if there is one. */
+  public void succeeded(String shard, long at) {
+    Outage outage = active.remove(shard);
+    if (outage != null) {
+      lastEnded = new OutageEvent(service, instance, OutageEvent.Phase.END, shard, at, outage.startedAt,
+          Math.max(0, at - outage.startedAt), outage.errors, outage.failedOperations);
+      listener.accept(lastEnded);
+    }
+  }
+
+  public List<String> activeShards() {
+    return new ArrayList<>(active.keySet());
+  }
+
+  public long started() {
+    return started;
+  }
+
+  /** The last outage that ended, or null. */
+  public OutageEvent lastEnded() {
+    return lastEnded;
+  }
+}

@@ -1,0 +1,96 @@
+package io.failoverlab.common.contract;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The monitor's merged picture of the cluster after one poll of every node. */
+public record TopologySnapshot(
+    long timestamp,
+    long pollIntervalMs,
+    String clusterState,
+    int masters,
+    int uncoveredSlots,
+    List<NodeStatus> nodes) {
+
+  /**
+   * One node. {@code role}: master, replica or unknown. {@code flags}: the union of what the nodes
+   * that answered say about it (fail?, fail, ...). {@code linkUp}: a replica's master_link_status.
+   */
+  public record NodeStatus(
+      String id,
+      String address,
+      String role,
+      List<String> flags,
+      String masterId,
+      String master,
+      String slots,
+      boolean reachable,
+      boolean linkUp,
+      long configEpoch) {
+
+    public NodeStatus {
+      flags = List.copyOf(flags);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("id", id)
+          .put("address", address)
+          .put("role", role)
+          .put("flags", JsonMaps.strings(flags))
+          .put("masterId", masterId)
+          .put("master", master)
+          .put("slots", slots)
+          .put("reachable", reachable)
+          .put("linkUp", linkUp)
+          .put("configEpoch", configEpoch);
+    }
+
+    public static NodeStatus fromJson(JsonObject json) {
+      return new NodeStatus(
+          json.getString("id"),
+          json.getString("address"),
+          json.getString("role"),
+          JsonMaps.strings(json.getJsonArray("flags")),
+          json.getString("masterId"),
+          json.getString("master"),
+          json.getString("slots"),
+          json.getBoolean("reachable"),
+          json.getBoolean("linkUp"),
+          json.getLong("configEpoch"));
+    }
+  }
+
+  public TopologySnapshot {
+    nodes = List.copyOf(nodes);
+  }
+
+  public JsonObject toJson() {
+    JsonArray list = new JsonArray();
+    nodes.forEach(node -> list.add(node.toJson()));
+    return new JsonObject()
+        .put("timestamp", timestamp)
+        .put("pollIntervalMs", pollIntervalMs)
+        .put("clusterState", clusterState)
+        .put("masters", masters)
+        .put("uncoveredSlots", uncoveredSlots)
+        .put("nodes", list);
+  }
+
+  public static TopologySnapshot fromJson(JsonObject json) {
+    List<NodeStatus> nodes = new ArrayList<>();
+    JsonArray list = json.getJsonArray("nodes", new JsonArray());
+    for (int i = 0; i < list.size(); i++) {
+      nodes.add(NodeStatus.fromJson(list.getJsonObject(i)));
+    }
+    return new TopologySnapshot(
+        json.getLong("timestamp"),
+        json.getLong("pollIntervalMs"),
+        json.getString("clusterState"),
+        json.getInteger("masters"),
+        json.getInteger("uncoveredSlots"),
+        nodes);
+  }
+}

@@ -1,0 +1,447 @@
+package io.failoverlab.localcluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * A Redis Cluster of local redis-server processes on 127.0.0.1, with the failures drills need: crash (SIGKILL),
+ * hang (SIGSTOP for a while) and restart.
+ *
+ * <p>Every method returning a Future may be called from an event loop: blocking work (processes, files, kill) runs
+ * through {@code executeBlocking}, waiting is done with Vert.x timers. Whatever it started — processes, the temp
+ * directory, an extracted binary — is removed by {@link #stop()}, {@link #close()}, a failed {@link #start()} or,
+ * as a last resort, a JVM shutdown hook.
+ */
+public final class LocalRedisCluster implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRedisCluster.class);
+
+  static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration RESTART_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration SIGNAL_EFFECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private enum Lifecycle { NEW, STARTING, STARTED, STOPPED }
+
+  private final Vertx vertx;
+  private final LocalClusterConfig config;
+  private final Map<String, String> env;
+  private final Duration startTimeout;
+  private final List<NodeProcess> nodes;
+  private final NodeClients clients;
+  private final ClusterHealthCheck healthCheck;
+
+  private final Object lock = new Object();
+  private final Object stopLock = new Object();
+  private Lifecycle lifecycle = Lifecycle.NEW;
+  private boolean cleanedUp;
+  private RedisBinary binary;
+  private Path workDir;
+  private Thread shutdownHook;
+
+  private LocalRedisCluster(Vertx vertx, LocalClusterConfig config, Map<String, String> env, Duration startTimeout) {
+    this.vertx = vertx;
+    this.config = config;
+    this.env = Map.copyOf(env);
+    this.startTimeout = startTimeout;
+    this.nodes = config.ports().stream().map(NodeProcess::new).toList();
+    this.clients = new NodeClients(vertx, config.password());
+    this.healthCheck = new ClusterHealthCheck(clients, config, () -> nodes);
+  }
+
+  public static LocalRedisCluster create(Vertx vertx, LocalClusterConfig config) {
+    return create(vertx, config, System.getenv(), DEFAULT_START_TIMEOUT);
+  }
+
+  /** Test hook: a chosen environment (to force binary resolution paths) and start timeout. */
+  static LocalRedisCluster create(Vertx vertx, LocalClusterConfig config, Map<String, String> env, Duration startTimeout) {
+    if (vertx == null || config == null || env == null || startTimeout == null) {
+      throw new IllegalArgumentException("vertx, config, env and startTimeout must not be null");
+    }
+    return new LocalRedisCluster(vertx, config, env, startTimeout);
+  }
+
+  public LocalClusterConfig config() {
+    return config;
+  }
+
+  /**
+   * Checks the ports, resolves the binary, starts the processes, forms the cluster and waits until it is healthy
+   * (see {@link #awaitHealthy}). May be called once. On failure everything started so far is removed again.
+   */
+  public Future<Void> start() {
+    synchronized (lock) {
+      if (lifecycle != Lifecycle.NEW) {
+        return Future.failedFuture(new IllegalStateException("start() can be called once; this cluster is " + lifecycle));
+      }
+      lifecycle = Lifecycle.STARTING;
+    }
+    long startedAt = System.nanoTime();
+    long deadline = startedAt + startTimeout.toNanos();
+    return blocking(() -> {
+      launchAllBlocking();
+      return null;
+    })
+        .compose(v -> Polling.until(vertx, "all nodes answering PING", remaining(deadline), this::allAnswerPing))
+        .compose(v -> new ClusterFormation(vertx, clients, config).form(remaining(deadline)))
+        .compose(v -> awaitHealthy(remaining(deadline)))
+        .compose(v -> {
+          synchronized (lock) {
+            if (lifecycle != Lifecycle.STARTING) {
+              return Future.<Void>failedFuture(new IllegalStateException("stopped while starting"));
+            }
+            lifecycle = Lifecycle.STARTED;
+          }
+          LOG.info("event=cluster-ready ports={} masters={} replicasPerMaster={} startMs={}",
+              portRange(), config.masters(), config.replicasPerMaster(), (System.nanoTime() - startedAt) / 1_000_000);
+          return Future.<Void>succeededFuture();
+        })
+        .recover(cause -> {
+          LOG.warn("event=start-failed ports={} reason=\"{}\"", portRange(), cause.getMessage());
+          IllegalStateException failure = new IllegalStateException(
+              "local Redis Cluster on ports " + portRange() + " failed to start: " + cause.getMessage(), cause);
+          return stop().transform(ignored -> Future.<Void>failedFuture(failure));
+        });
+  }
+
+  /** The binary the cluster runs; known once start() got that far. */
+  public RedisBinary binary() {
+    synchronized (lock) {
+      if (binary == null) {
+        throw new IllegalStateException("binary() is known only after start()");
+      }
+      return binary;
+    }
+  }
+
+  /** Current state of every node, ordered by port. */
+  public List<LocalNode> nodes() {
+    return nodes.stream().map(NodeProcess::snapshot).toList();
+  }
+
+  /** "127.0.0.1:port" of every node: seeds for cluster clients. */
+  public List<String> seedAddresses() {
+    return nodes.stream().map(NodeProcess::address).toList();
+  }
+
+  /**
+   * Polls (every 50 ms) until the cluster is healthy as defined in {@link ClusterHealthCheck}: all nodes running and
+   * agreeing on a full slot map served by {@code masters} masters, no failure flags, every replica synced. Fails
+   * with a {@link java.util.concurrent.TimeoutException} carrying the last reason it was not.
+   */
+  public Future<Void> awaitHealthy(Duration timeout) {
+    synchronized (lock) {
+      if (lifecycle != Lifecycle.STARTING && lifecycle != Lifecycle.STARTED) {
+        return Future.failedFuture(new IllegalStateException("cluster is " + lifecycle));
+      }
+    }
+    return Polling.until(vertx, "healthy cluster", timeout, healthCheck::checkOnce);
+  }
+
+  /** SIGKILL; completes once the process has exited. The node can come back with {@link #restart(int)}. */
+  public Future<Void> crash(int port) {
+    NodeProcess node;
+    try {
+      node = startedNode(port);
+      NodeState state = node.state();
+      if (state != NodeState.RUNNING && state != NodeState.HUNG) {
+        throw new IllegalStateException("node " + port + " is " + state + ", only a RUNNING or HUNG node can be crashed");
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    cancelHangTimer(node);
+    long pid = node.pid();
+    return blocking(() -> {
+      node.killBlocking(NodeState.CRASHED);
+      return null;
+    }).<Void>mapEmpty().onSuccess(v -> LOG.info("event=crash port={} pid={}", port, pid));
+  }
+
+  /**
+   * SIGSTOP now (the process keeps its sockets but answers nothing, like a GC pause or a frozen VM); completes once
+   * the kernel shows it stopped. SIGCONT follows automatically after {@code duration}, or earlier via {@link #resume}.
+   */
+  public Future<Void> hang(int port, Duration duration) {
+    NodeProcess node;
+    try {
+      if (duration == null || duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException("hang duration must be positive but was " + duration);
+      }
+      node = startedNode(port);
+      if (node.state() != NodeState.RUNNING) {
+        throw new IllegalStateException("node " + port + " is " + node.state() + ", only a RUNNING node can be hung");
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    long pid = node.pid();
+    return blocking(() -> {
+      ProcessSignals.send("STOP", pid);
+      return null;
+    }).compose(v -> {
+      long timer = vertx.setTimer(duration.toMillis(), id -> autoResume(node));
+      node.markHung(timer);
+      LOG.info("event=hang port={} pid={} durationMs={}", port, pid, duration.toMillis());
+      return Polling.until(vertx, "node " + port + " stopped", SIGNAL_EFFECT_TIMEOUT, () -> stoppedIs(pid, true));
+    });
+  }
+
+  /** SIGCONT before the hang's duration is over (cancels the scheduled resume). */
+  public Future<Void> resume(int port) {
+    NodeProcess node;
+    try {
+      node = startedNode(port);
+      if (node.state() != NodeState.HUNG) {
+        throw new IllegalStateException("node " + port + " is " + node.state() + ", only a HUNG node can be resumed");
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    cancelHangTimer(node);
+    return sendContinue(node, "request");
+  }
+
+  /**
+   * Starts a CRASHED node again in its own directory. Its nodes.conf is kept, so it rejoins with its old identity:
+   * if its slots moved to a promoted replica meanwhile, the cluster turns it into that replica's replica.
+   * Completes when it answers PING (not when it has resynced: use {@link #awaitHealthy} for that).
+   */
+  public Future<Void> restart(int port) {
+    NodeProcess node;
+    try {
+      node = startedNode(port);
+      if (node.state() != NodeState.CRASHED) {
+        throw new IllegalStateException("node " + port + " is " + node.state() + ", only a CRASHED node can be restarted");
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return blocking(() -> {
+      synchronized (lock) {
+        if (lifecycle != Lifecycle.STARTED) {
+          throw new IllegalStateException("cluster is " + lifecycle);
+        }
+        return node.launchBlocking(binary.path(), "restart");
+      }
+    }).compose(pid -> Polling.until(vertx, "node " + port + " answering PING after restart", RESTART_TIMEOUT, () -> ping(node)));
+  }
+
+  /** Kills every process, waits for their exit, deletes the temp directory and any extracted binary. Idempotent. */
+  public Future<Void> stop() {
+    return blocking(() -> {
+      stopBlocking();
+      return null;
+    }).eventually(clients::close).mapEmpty();
+  }
+
+  /** Blocking {@link #stop()} for shutdown paths (try-with-resources, shutdown hooks); idempotent. */
+  @Override
+  public void close() {
+    stopBlocking();
+    try {
+      clients.close();
+    } catch (RuntimeException e) {
+      // Vert.x may already be closed during JVM shutdown; the processes are what mattered.
+      LOG.debug("event=close-clients-failed reason=\"{}\"", e.getMessage());
+    }
+  }
+
+  /** Temp directory holding the nodes' directories; null before start() got that far. For tests. */
+  Path workDir() {
+    synchronized (lock) {
+      return workDir;
+    }
+  }
+
+  // ---- starting
+
+  private void launchAllBlocking() throws IOException {
+    PortCheck.requireFree(config.ports());
+    RedisBinary resolved = RedisBinary.resolve(env, config.redisServerOverride());
+    synchronized (lock) {
+      binary = resolved;
+      requireStillStarting();
+    }
+    LOG.info("event=binary {}", resolved.describe());
+    Path dir = Files.createTempDirectory("local-redis-cluster-" + config.portBase() + "-");
+    synchronized (lock) {
+      workDir = dir;
+      requireStillStarting();
+      // Registered before the first process exists, so an interrupted JVM never leaves one behind.
+      shutdownHook = new Thread(this::stopBlocking, "local-redis-cluster-" + config.portBase() + "-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+    for (NodeProcess node : nodes) {
+      node.writeConfigBlocking(dir.resolve(Integer.toString(node.port())), NodeConfigFile.render(node.port(),
+          dir.resolve(Integer.toString(node.port())), config, resolved));
+    }
+    for (NodeProcess node : nodes) {
+      synchronized (lock) {
+        // Under the lock: stopBlocking() flips the lifecycle first, so no process can start after it looked.
+        requireStillStarting();
+        node.launchBlocking(resolved.path(), "start");
+      }
+    }
+  }
+
+  private void requireStillStarting() {
+    if (lifecycle != Lifecycle.STARTING) {
+      throw new IllegalStateException("cluster was stopped while starting");
+    }
+  }
+
+  private Future<Void> allAnswerPing() {
+    List<Future<?>> pings = new ArrayList<>();
+    for (NodeProcess node : nodes) {
+      pings.add(ping(node));
+    }
+    return Future.all(pings).mapEmpty();
+  }
+
+  private Future<Void> ping(NodeProcess node) {
+    if (!node.isAlive()) {
+      return Future.failedFuture(new Polling.GiveUp(node.exitReport()));
+    }
+    return clients.send(node.port(), "PING", Request.cmd(Command.PING)).mapEmpty();
+  }
+
+  // ---- hang / resume
+
+  private void autoResume(NodeProcess node) {
+    if (node.takeHangTimer() < 0) {
+      return; // resumed or crashed meanwhile
+    }
+    sendContinue(node, "timer").onFailure(e -> LOG.warn("event=resume-failed port={} reason=\"{}\"", node.port(), e.getMessage()));
+  }
+
+  private void cancelHangTimer(NodeProcess node) {
+    long timer = node.takeHangTimer();
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private Future<Void> sendContinue(NodeProcess node, String reason) {
+    long pid = node.pid();
+    return blocking(() -> {
+      ProcessSignals.send("CONT", pid);
+      return null;
+    }).compose(v -> {
+      node.markRunning();
+      LOG.info("event=resume port={} pid={} reason={}", node.port(), pid, reason);
+      return Polling.until(vertx, "node " + node.port() + " running again", SIGNAL_EFFECT_TIMEOUT, () -> stoppedIs(pid, false));
+    });
+  }
+
+  private Future<Void> stoppedIs(long pid, boolean expected) {
+    return vertx.executeBlocking(() -> ProcessSignals.isStopped(pid), false).compose(stopped ->
+        stopped.orElse(expected) == expected
+            ? Future.<Void>succeededFuture()
+            : Future.<Void>failedFuture("pid " + pid + (expected ? " not stopped yet" : " still stopped")));
+  }
+
+  // ---- stopping
+
+  private void stopBlocking() {
+    synchronized (stopLock) {
+      synchronized (lock) {
+        lifecycle = Lifecycle.STOPPED;
+        if (cleanedUp) {
+          return;
+        }
+        cleanedUp = true;
+      }
+      for (NodeProcess node : nodes) {
+        long timer = node.takeHangTimer();
+        if (timer >= 0) {
+          try {
+            vertx.cancelTimer(timer);
+          } catch (RuntimeException ignored) {
+            // Vert.x may be closed already (shutdown hook); the process gets SIGKILL anyway, stopped or not.
+          }
+        }
+        long pid = node.pid();
+        boolean wasAlive = node.isAlive();
+        try {
+          node.killBlocking(NodeState.STOPPED);
+          if (wasAlive) {
+            LOG.info("event=stop port={} pid={}", node.port(), pid);
+          }
+        } catch (RuntimeException e) {
+          LOG.error("event=stop-failed port={} pid={} reason=\"{}\"", node.port(), pid, e.getMessage());
+        }
+      }
+      Path dir;
+      RedisBinary usedBinary;
+      Thread hook;
+      synchronized (lock) {
+        dir = workDir;
+        usedBinary = binary;
+        hook = shutdownHook;
+      }
+      if (dir != null) {
+        deleteRecursively(dir);
+      }
+      if (usedBinary != null) {
+        usedBinary.deleteIfExtracted();
+      }
+      if (hook != null && Thread.currentThread() != hook) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+          // JVM shutdown in progress: the hook runs (and finds nothing left to do).
+        }
+      }
+      LOG.info("event=cluster-stopped ports={}", portRange());
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(RedisBinary::deleteQuietly);
+    } catch (IOException e) {
+      LOG.warn("event=cleanup-failed dir={} reason=\"{}\"", dir, e.getMessage());
+    }
+  }
+
+  // ---- helpers
+
+  private NodeProcess startedNode(int port) {
+    NodeProcess node = nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow(() ->
+        new IllegalArgumentException("port " + port + " is not a node of this cluster (ports " + portRange() + ")"));
+    synchronized (lock) {
+      if (lifecycle != Lifecycle.STARTED) {
+        throw new IllegalStateException("cannot act on node " + port + ": cluster is " + lifecycle);
+      }
+    }
+    return node;
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    // Unordered: a slow process exit must not queue behind (or hold up) other blocking work of the caller's context.
+    return vertx.executeBlocking(work, false);
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(1_000_000L, deadlineNanos - System.nanoTime()));
+  }
+
+  private String portRange() {
+    return config.portBase() + "-" + (config.portBase() + config.nodeCount() - 1);
+  }
+}

@@ -1,0 +1,57 @@
+package io.failoverlab.localcluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Test-side view of the nodes, independent of what LocalRedisCluster reports about itself. */
+final class ClusterProbe implements AutoCloseable {
+
+  private final NodeClients clients;
+
+  ClusterProbe(Vertx vertx, String password) {
+    this.clients = new NodeClients(vertx, password);
+  }
+
+  Response send(int port, Request request) {
+    return await(clients.send(port, "probe", request));
+  }
+
+  /** The node's own CLUSTER NODES view of itself; empty if it does not answer. */
+  Optional<ClusterNodesView.Entry> self(int port) {
+    try {
+      String text = await(clients.text(port, "CLUSTER NODES", Request.cmd(Command.CLUSTER).arg("NODES")));
+      return ClusterNodesView.parse(port, text).myself();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  boolean isMasterWithSlots(int port) {
+    return self(port).map(e -> e.isMaster() && e.ownsSlots()).orElse(false);
+  }
+
+  boolean isReplicaOf(int port, int masterPort) {
+    Optional<ClusterNodesView.Entry> self = self(port);
+    Optional<ClusterNodesView.Entry> master = self(masterPort);
+    return self.isPresent() && master.isPresent() && self.get().isReplica() && self.get().masterId().equals(master.get().id());
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.await(90, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("future did not complete within 90 s", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.close();
+  }
+}

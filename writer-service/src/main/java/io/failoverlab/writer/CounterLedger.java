@@ -1,0 +1,91 @@
+package io.failoverlab.writer;
+
+import io.failoverlab.common.contract.AckFloors;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per counter key: what the writer knows the server must hold. INCR replies prove it: with at most one
+ * INCR in flight per key, a reply must be at least (last acknowledged reply + 1). A lower reply means
+ * acknowledged increments were lost (at least {@code floor + 1 - reply} of them). Writes sent without
+ * a reply (timeout, connection closed) may or may not have applied; they can only push replies up,
+ * so they never hide a loss that this arithmetic would otherwise find.
+ */
+final class CounterLedger {
+
+  static final class Entry {
+    long floor = -1;
+    int generation;
+    long acknowledged;
+    long unknown;
+    long lost;
+  }
+
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+  CounterLedger(List<String> keys) {
+    for (String key : keys) {
+      entries.put(key, new Entry());
+    }
+  }
+
+  /** A write was sent and no reply came: its outcome is unknown. */
+  void unknownOutcome(String key) {
+    entry(key).unknown++;
+  }
+
+  /**
+   * The server answered INCR with {@code reply}. Returns how many acknowledged writes this reply proves
+   * lost (0 normally). The first reply for a key only sets its floor: we cannot know what came before.
+   */
+  long acknowledged(String key, long reply) {
+    Entry entry = entry(key);
+    entry.acknowledged++;
+    long lost = 0;
+    if (entry.floor >= 0 && reply <= entry.floor) {
+      lost = entry.floor + 1 - reply;
+      entry.lost += lost;
+      // Re-base on the server's value; readers see a new generation and do not count this loss twice.
+      entry.generation++;
+    }
+    entry.floor = reply;
+    return lost;
+  }
+
+  long floor(String key) {
+    return entry(key).floor;
+  }
+
+  Entry entry(String key) {
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      throw new IllegalArgumentException("not a counter key: " + key);
+    }
+    return entry;
+  }
+
+  /** The floors of every key acknowledged at least once, for the event bus. */
+  Map<String, AckFloors.Floor> floors() {
+    Map<String, AckFloors.Floor> floors = new HashMap<>();
+    entries.forEach((key, entry) -> {
+      if (entry.floor >= 0) {
+        floors.put(key, new AckFloors.Floor(entry.floor, entry.generation));
+      }
+    });
+    return floors;
+  }
+
+  long totalAcknowledged() {
+    return entries.values().stream().mapToLong(entry -> entry.acknowledged).sum();
+  }
+
+  long totalUnknown() {
+    return entries.values().stream().mapToLong(entry -> entry.unknown).sum();
+  }
+
+  long totalLost() {
+    return entries.values().stream().mapToLong(entry -> entry.lost).sum();
+  }
+}
