@@ -1,0 +1,50 @@
+package io.failoverlab.common.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.failoverlab.common.contract.OutageEvent;
+import io.failoverlab.common.redis.ErrorType;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OutageTrackerTest {
+
+  private final List<OutageEvent> events = new ArrayList<>();
+  private final OutageTracker tracker = new OutageTracker("writer", "i1", events::add);
+
+  @Test
+  void outageStartsAtFirstErrorAndEndsAtFirstSuccessOfTheSameShard() {
+    tracker.succeeded("0-5460", 900);
+    tracker.attemptFailed("0-5460", ErrorType.CONNECTION, 1000);
+    tracker.attemptFailed("0-5460", ErrorType.CONNECTION, 1010);
+    tracker.attemptFailed("0-5460", ErrorType.MOVED, 1500);
+    tracker.operationFailed("0-5460");
+    // A success on another shard does not end this shard's outage.
+    tracker.succeeded("5461-10922", 1600);
+    assertThat(tracker.activeShards()).containsExactly("0-5460");
+    tracker.succeeded("0-5460", 2400);
+
+    assertThat(events).hasSize(2);
+    OutageEvent start = events.get(0);
+    assertThat(start.phase()).isEqualTo(OutageEvent.Phase.START);
+    assertThat(start.timestamp()).isEqualTo(1000);
+    OutageEvent end = events.get(1);
+    assertThat(end.phase()).isEqualTo(OutageEvent.Phase.END);
+    assertThat(end.startedAt()).isEqualTo(1000);
+    assertThat(end.durationMs()).isEqualTo(1400);
+    assertThat(end.errorsByType()).containsEntry("connection", 2L).containsEntry("moved", 1L);
+    assertThat(end.failedOperations()).isEqualTo(1);
+    assertThat(tracker.activeShards()).isEmpty();
+    assertThat(tracker.started()).isEqualTo(1);
+    assertThat(OutageEvent.fromJson(end.toJson())).isEqualTo(end);
+  }
+
+  @Test
+  void aRedirectAloneIsRoutingNotAnOutage() {
+    tracker.attemptFailed("0-5460", ErrorType.MOVED, 1000);
+    tracker.attemptFailed("0-5460", ErrorType.ASK, 1001);
+    assertThat(events).isEmpty();
+    assertThat(tracker.activeShards()).isEmpty();
+  }
+}
