@@ -1,0 +1,125 @@
+package io.failoverlab.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.failoverlab.common.config.Env;
+import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.contract.AckFloors;
+import io.failoverlab.common.metrics.MetricsSetup;
+import io.failoverlab.localcluster.LocalClusterConfig;
+import io.failoverlab.localcluster.LocalRedisCluster;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The writer as a service: its HTTP surface, its floors on the event bus, lost-write detection, its jar. */
+class WriterServiceIT {
+
+  private static final int BASE = 7500;
+
+  private static Vertx vertx;
+  private static LocalRedisCluster cluster;
+  private static PrometheusMeterRegistry registry;
+  private static WriterVerticle writer;
+  private static WebClient http;
+  private static final List<AckFloors> floors = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    registry = MetricsSetup.newRegistry();
+    vertx = MetricsSetup.newVertx(registry);
+    cluster = LocalRedisCluster.create(vertx, LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000));
+    cluster.start().await(90, TimeUnit.SECONDS);
+    vertx.eventBus().<JsonObject>consumer(Addresses.WRITER_FLOORS, m -> floors.add(AckFloors.fromJson(m.body())));
+    Env env = new Env(Map.of("REDIS_NODES", String.join(",", cluster.seedAddresses()), "HTTP_PORT", "0",
+        "WRITER_RATE", "400", "KEY_COUNT", "12", "KEY_PREFIX", "writerit" + System.nanoTime()));
+    writer = new WriterVerticle(WriterVerticle.settings(env), registry);
+    vertx.deployVerticle(writer).await(30, TimeUnit.SECONDS);
+    http = WebClient.create(vertx);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (vertx != null) {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static HttpResponse<Buffer> get(String path) throws Exception {
+    return http.get(writer.httpPort(), "127.0.0.1", path).send().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void servesReadinessStatsAndPrometheusMetrics() throws Exception {
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("/health/ready").statusCode() == 200);
+    assertThat(get("/health/live").bodyAsJsonObject().getString("status")).isEqualTo("UP");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        get("/stats").bodyAsJsonObject().getJsonObject("totals").getLong("succeeded") > 100);
+    JsonObject stats = get("/stats").bodyAsJsonObject();
+    assertThat(stats.getString("service")).isEqualTo("writer");
+    assertThat(stats.getJsonObject("redis").getJsonArray("shards")).hasSize(3);
+    String metrics = get("/metrics").bodyAsString();
+    assertThat(metrics)
+        .contains("failoverlab_operations_total{error_type=\"none\",op=\"incr\",outcome=\"success\",service=\"writer\"}")
+        .contains("failoverlab_operation_duration_seconds_bucket")
+        .contains("failoverlab_lost_writes_total{service=\"writer\"}")
+        // vertx-micrometer-metrics' own meters are there too.
+        .contains("vertx_http_server_");
+    assertThat(get("/nope").statusCode()).isEqualTo(404);
+    assertThat(get("/nope").bodyAsJsonObject().getString("error")).contains("/nope");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !floors.isEmpty() && floors.get(floors.size() - 1).floors().size() == 12);
+  }
+
+  @Test
+  void aCounterResetBehindTheWritersBackIsCountedAsLostWrites() throws Exception {
+    await().atMost(Duration.ofSeconds(20)).until(() -> !floors.isEmpty() && floors.get(floors.size() - 1).floors().size() == 12);
+    String key = floors.get(floors.size() - 1).floors().keySet().iterator().next();
+    await().atMost(Duration.ofSeconds(20)).until(() -> floors.get(floors.size() - 1).floors().get(key).value() > 10);
+    // What a failover to an out-of-date replica does: the server forgets acknowledged increments.
+    redisCli("SET", key, "0");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        get("/stats").bodyAsJsonObject().getJsonObject("totals").getLong("lostWrites", 0L) > 10);
+    assertThat(get("/metrics").bodyAsString()).containsPattern("failoverlab_lost_writes_total\\{service=\"writer\"} [1-9]");
+  }
+
+  @Test
+  void theJarRefusesBadConfigurationNamingTheVariable() throws Exception {
+    Path jar = Path.of("target", "writer-service.jar");
+    assertThat(jar).exists();
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString()).redirectErrorStream(true);
+    builder.environment().put("WRITER_RATE", "lots");
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output).contains("WRITER_RATE").contains("lots");
+  }
+
+  private static void redisCli(String... command) throws IOException, InterruptedException {
+    List<String> args = new java.util.ArrayList<>(List.of("redis-cli", "-c", "-p", Integer.toString(BASE)));
+    args.addAll(List.of(command));
+    Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(output).as("redis-cli %s", args).contains("OK");
+  }
+}
