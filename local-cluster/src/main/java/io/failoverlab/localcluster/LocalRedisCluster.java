@@ -52,6 +52,7 @@ public final class LocalRedisCluster implements AutoCloseable {
   private RedisBinary binary;
   private Path workDir;
   private Thread shutdownHook;
+  private boolean ownShutdownHook = true;
 
   private LocalRedisCluster(Vertx vertx, LocalClusterConfig config, Map<String, String> env, Duration startTimeout) {
     this.vertx = vertx;
@@ -116,6 +117,19 @@ public final class LocalRedisCluster implements AutoCloseable {
               "local Redis Cluster on ports " + portRange() + " failed to start: " + cause.getMessage(), cause);
           return stop().transform(ignored -> Future.<Void>failedFuture(failure));
         });
+  }
+
+  /**
+   * For an owner whose own shutdown hook stops this cluster, in order (its clients first): without
+   * this, the JVM runs both hooks at once and the clients watch the nodes die. Call before start().
+   */
+  public void leaveShutdownToOwner() {
+    synchronized (lock) {
+      if (lifecycle != Lifecycle.NEW) {
+        throw new IllegalStateException("leaveShutdownToOwner() must be called before start()");
+      }
+      ownShutdownHook = false;
+    }
   }
 
   /** The binary the cluster runs; known once start() got that far. */
@@ -283,8 +297,10 @@ public final class LocalRedisCluster implements AutoCloseable {
       workDir = dir;
       requireStillStarting();
       // Registered before the first process exists, so an interrupted JVM never leaves one behind.
-      shutdownHook = new Thread(this::stopBlocking, "local-redis-cluster-" + config.portBase() + "-shutdown");
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
+      if (ownShutdownHook) {
+        shutdownHook = new Thread(this::stopBlocking, "local-redis-cluster-" + config.portBase() + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+      }
     }
     for (NodeProcess node : nodes) {
       node.writeConfigBlocking(dir.resolve(Integer.toString(node.port())), NodeConfigFile.render(node.port(),

@@ -1,6 +1,7 @@
 package io.failoverlab.common.client;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.function.Function;
@@ -30,6 +31,7 @@ public final class LoadLoop {
   private long lastTickNanos;
   private long timer = -1;
   private boolean running;
+  private Promise<Void> drained;
 
   public LoadLoop(Vertx vertx, List<String> keys, int ratePerSecond, int maxInFlight,
                   Function<String, Future<?>> operation, Runnable onSkip) {
@@ -57,9 +59,18 @@ public final class LoadLoop {
     }
   }
 
-  public void stop() {
+  /**
+   * Starts nothing more; completes when the operations in flight have finished (each has a deadline,
+   * so this is bounded), so that whatever they use can then be closed without failing them.
+   */
+  public Future<Void> stop() {
     running = false;
     vertx.cancelTimer(timer);
+    if (inFlight == 0) {
+      return Future.succeededFuture();
+    }
+    drained = Promise.promise();
+    return drained.future();
   }
 
   public int inFlight() {
@@ -113,6 +124,9 @@ public final class LoadLoop {
     result.onComplete(done -> {
       busy[index] = false;
       inFlight--;
+      if (inFlight == 0 && drained != null) {
+        drained.tryComplete();
+      }
       if (running && ratePerSecond == 0) {
         // Next turn of the event loop, so a run of instant failures cannot recurse deeply.
         vertx.runOnContext(v -> {

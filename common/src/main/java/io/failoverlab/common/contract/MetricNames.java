@@ -73,6 +73,14 @@ public final class MetricNames {
   /** failoverlab_last_incident_phase_seconds{phase}: durations of the last closed incident's phases. */
   public static final String LAST_INCIDENT_PHASE = "failoverlab.last.incident.phase";
 
+  /** Values of the {@code phase} tag of {@link #LAST_INCIDENT_PHASE} (see IncidentReport's durations). */
+  public static final String PHASE_DETECTION = "detection";
+  public static final String PHASE_ELECTION = "election";
+  public static final String PHASE_CLIENT_RECOVERY = "client_recovery";
+  public static final String PHASE_WRITE_UNAVAILABILITY = "write_unavailability";
+  /** Opened to closed. */
+  public static final String PHASE_TOTAL = "total";
+
   private MetricNames() {
   }
 }

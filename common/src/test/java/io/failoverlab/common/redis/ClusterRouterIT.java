@@ -123,6 +123,8 @@ class ClusterRouterIT {
     final AtomicLong oracleFirstSuccess = new AtomicLong();
     volatile long faultAt = Long.MAX_VALUE;
     volatile boolean running = true;
+    final java.util.concurrent.atomic.AtomicInteger loops = new java.util.concurrent.atomic.AtomicInteger(3);
+    final io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
     ClusterRouter router;
     NodeLink oracleLink;
 
@@ -150,6 +152,9 @@ class ClusterRouterIT {
 
     private void loop(int shard) {
       if (!running) {
+        if (loops.decrementAndGet() == 0) {
+          drained.complete();
+        }
         return;
       }
       String key = keys.names().get(shard);
@@ -192,11 +197,11 @@ class ClusterRouterIT {
     }
 
     Future<Void> stop() {
-      return onContext(() -> {
-        running = false;
-        return Future.join(router.close(), oracleLink == null ? Future.succeededFuture() : oracleLink.close())
-            .mapEmpty();
-      });
+      // Let every operation in flight finish first: closing under them would fail them.
+      running = false;
+      return onContext(() -> drained.future()
+          .compose(v -> Future.join(router.close(), oracleLink == null ? Future.succeededFuture() : oracleLink.close()))
+          .mapEmpty());
     }
 
     private Future<Void> onContext(java.util.function.Supplier<Future<?>> work) {

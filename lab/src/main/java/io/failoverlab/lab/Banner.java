@@ -1,0 +1,40 @@
+package io.failoverlab.lab;
+
+import io.failoverlab.localcluster.LocalClusterConfig;
+import io.failoverlab.localcluster.RedisBinary;
+
+/** What the lab prints once it is up: which redis-server, where the cluster is, the URLs. */
+final class Banner {
+
+  private Banner() {
+  }
+
+  static String of(Lab lab) {
+    LocalClusterConfig cluster = lab.cluster().config();
+    RedisBinary binary = lab.cluster().binary();
+    String host = lab.options().httpHost();
+    String monitor = "http://" + host + ":" + lab.monitor().httpPort();
+    String writer = "http://" + host + ":" + lab.writer().httpPort();
+    String reader = "http://" + host + ":" + lab.reader().httpPort();
+    return String.join("\n",
+        "failover-lab is running",
+        "  redis-server: " + binary.path() + " (version " + binary.version() + ", found via " + describe(binary.source()) + ")",
+        "  cluster:      127.0.0.1:" + cluster.portBase() + "-" + (cluster.portBase() + cluster.nodeCount() - 1)
+            + " (" + cluster.masters() + " masters + " + cluster.masters() * cluster.replicasPerMaster() + " replicas, "
+            + "cluster-node-timeout " + cluster.nodeTimeoutMs() + " ms, cluster-require-full-coverage "
+            + (cluster.requireFullCoverage() ? "yes" : "no") + ")",
+        "  monitor:      " + monitor + "/api/topology  " + monitor + "/api/incidents  " + monitor + "/metrics",
+        "  writer:       " + writer + "/stats  " + writer + "/health/ready",
+        "  reader:       " + reader + "/stats  " + reader + "/health/ready",
+        "Press Ctrl-C to stop (stops the cluster and removes its files).");
+  }
+
+  private static String describe(RedisBinary.Source source) {
+    return switch (source) {
+      case OVERRIDE -> "configuration";
+      case REDIS_SERVER_ENV -> "REDIS_SERVER";
+      case PATH -> "PATH";
+      case BUNDLED -> "the copy bundled in embedded-redis";
+    };
+  }
+}

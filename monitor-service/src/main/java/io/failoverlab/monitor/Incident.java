@@ -1,0 +1,395 @@
+package io.failoverlab.monitor;
+
+import io.failoverlab.common.contract.ClientStats;
+import io.failoverlab.common.contract.IncidentReport;
+import io.failoverlab.common.contract.IncidentReport.Durations;
+import io.failoverlab.common.contract.IncidentReport.Milestones;
+import io.failoverlab.common.contract.IncidentReport.SlotMove;
+import io.failoverlab.common.contract.OutageEvent;
+import io.failoverlab.common.contract.TopologyEvent;
+import io.failoverlab.common.contract.TopologySnapshot;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The facts of one incident as they arrive (topology events, snapshots, client outages and stats, an
+ * injected fault), from which {@link #report} derives milestones and durations. Derived on demand
+ * rather than fixed at arrival, because the facts come out of order: a client's outage starts seconds
+ * before the cluster agrees which node failed, so which shard "failed" is only known later.
+ *
+ * <p>Not thread-safe: owned by the {@link IncidentTracker}.
+ */
+final class Incident {
+
+  static final int MAX_EVENTS = 500;
+  static final int MAX_OUTAGES = 200;
+
+  private record Promotion(long at, String node, String slots, String previousMaster) {
+  }
+
+  /** One service's outages on one shard during the incident. */
+  private static final class ShardOutages {
+    long earliestStart = Long.MAX_VALUE;
+    Long latestEnd;
+    int open;
+  }
+
+  final String id;
+  final long openedAt;
+  final String openedBy;
+  private final long pollIntervalMs;
+  private Long closedAt;
+  private long lastChangeAt;
+
+  private Long faultInjectedAt;
+  private String faultNode;
+  private Long firstClientErrorAt;
+  private boolean firstClientErrorFromStats;
+
+  // Insertion order is time order: the first node suspected / failed comes first.
+  private final Map<String, Long> suspectedAt = new LinkedHashMap<>();
+  private final Map<String, Long> failedAt = new LinkedHashMap<>();
+  private final Map<String, String> roleOf = new LinkedHashMap<>();
+  private final Map<String, String> slotsOf = new LinkedHashMap<>();
+  private final List<Promotion> promotions = new ArrayList<>();
+  private boolean sawUnstable;
+  private Long clusterOkAt;
+
+  private final Map<String, Map<String, Long>> errorsByService = new TreeMap<>();
+  private final Map<String, Map<String, Long>> errorsByServiceShard = new TreeMap<>();
+  private final Map<String, Map<String, ShardOutages>> outagesByService = new TreeMap<>();
+  private final Map<String, Map<String, Long>> baselineTotals = new LinkedHashMap<>();
+  private final Map<String, Map<String, Long>> latestTotals = new LinkedHashMap<>();
+
+  private final List<OutageEvent> outages = new ArrayList<>();
+  private final List<TopologyEvent> events = new ArrayList<>();
+  private long eventsDropped;
+
+  Incident(String id, long openedAt, String openedBy, long pollIntervalMs) {
+    this.id = id;
+    this.openedAt = openedAt;
+    this.openedBy = openedBy;
+    this.pollIntervalMs = pollIntervalMs;
+    this.lastChangeAt = openedAt;
+  }
+
+  long lastChangeAt() {
+    return lastChangeAt;
+  }
+
+  boolean hasInjectedFault() {
+    return faultInjectedAt != null;
+  }
+
+  void close(long at) {
+    closedAt = at;
+  }
+
+  // ---- facts
+
+  void faultInjected(JsonObject action, long at) {
+    if (faultInjectedAt == null) {
+      faultInjectedAt = at;
+      faultNode = action == null ? null : action.getString("node");
+    }
+    changed(at);
+  }
+
+  /** {@code lastKnownSlots}: address -> slots it served in the latest snapshot that showed any. */
+  void topologyEvent(TopologyEvent event, Map<String, String> lastKnownSlots) {
+    if (events.size() < MAX_EVENTS) {
+      events.add(event);
+    } else {
+      eventsDropped++;
+    }
+    changed(event.timestamp());
+    String node = event.node();
+    String role = event.data().getString("role");
+    switch (event.type()) {
+      case NODE_UNREACHABLE, NODE_PFAIL -> suspected(node, role, event.timestamp());
+      case NODE_FAIL -> {
+        suspected(node, role, event.timestamp());
+        failedAt.putIfAbsent(node, event.timestamp());
+        String slots = event.data().getString("slots");
+        if (slots == null || slots.isEmpty()) {
+          slots = lastKnownSlots.get(node);
+        }
+        if (slots != null && !slots.isEmpty()) {
+          slotsOf.putIfAbsent(node, slots);
+        }
+      }
+      case PROMOTED -> promotions.add(new Promotion(event.timestamp(), node, event.data().getString("slots"),
+          event.data().getString("previousMaster")));
+      default -> {
+        // Other changes only count as "the topology moved" (quiet period) and go into the event list.
+      }
+    }
+  }
+
+  private void suspected(String node, String role, long at) {
+    if (node != null) {
+      suspectedAt.putIfAbsent(node, at);
+      if (role != null) {
+        roleOf.putIfAbsent(node, role);
+      }
+    }
+  }
+
+  /**
+   * clusterOkAt is the last time the cluster became stable again after being unstable in this
+   * incident; unstable again (a second failure) clears it until the next recovery.
+   */
+  void snapshot(TopologySnapshot snapshot) {
+    if (!TopologyFacts.stable(snapshot)) {
+      sawUnstable = true;
+      clusterOkAt = null;
+    } else if (sawUnstable && clusterOkAt == null) {
+      clusterOkAt = snapshot.timestamp();
+    }
+  }
+
+  void outage(OutageEvent event) {
+    if (outages.size() < MAX_OUTAGES) {
+      outages.add(event);
+    }
+    ShardOutages shard = outagesByService.computeIfAbsent(event.service(), s -> new TreeMap<>())
+        .computeIfAbsent(event.shard(), s -> new ShardOutages());
+    shard.earliestStart = Math.min(shard.earliestStart, event.startedAt());
+    if (event.phase() == OutageEvent.Phase.START) {
+      shard.open++;
+      if (firstClientErrorAt == null || firstClientErrorFromStats || event.startedAt() < firstClientErrorAt) {
+        firstClientErrorAt = event.startedAt();
+        firstClientErrorFromStats = false;
+      }
+    } else {
+      shard.open = Math.max(0, shard.open - 1);
+      shard.latestEnd = shard.latestEnd == null ? event.timestamp() : Math.max(shard.latestEnd, event.timestamp());
+    }
+    changed(event.timestamp());
+  }
+
+  /** {@code baseline}: the instance's running totals before the incident opened, or null if unknown. */
+  void clientStats(String instanceKey, ClientStats stats, Map<String, Long> baseline) {
+    baselineTotals.putIfAbsent(instanceKey, baseline != null ? baseline : stats.totals());
+    latestTotals.put(instanceKey, stats.totals());
+    long errors = 0;
+    for (Map.Entry<String, Long> entry : stats.commandErrors().entrySet()) {
+      errorsByService.computeIfAbsent(stats.service(), s -> new TreeMap<>()).merge(entry.getKey(), entry.getValue(), Long::sum);
+      errors += entry.getValue();
+    }
+    for (Map.Entry<String, Long> entry : stats.commandErrorsByShard().entrySet()) {
+      errorsByServiceShard.computeIfAbsent(stats.service(), s -> new TreeMap<>())
+          .merge(entry.getKey(), entry.getValue(), Long::sum);
+    }
+    if (errors > 0) {
+      if (firstClientErrorAt == null) {
+        // Only a one-second window is known; an outage event, when one comes, is more precise.
+        firstClientErrorAt = stats.timestamp() - stats.intervalMs();
+        firstClientErrorFromStats = true;
+      }
+      changed(stats.timestamp());
+    }
+  }
+
+  private void changed(long at) {
+    lastChangeAt = Math.max(lastChangeAt, at);
+  }
+
+  // ---- derived
+
+  /**
+   * The node whose failure the incident is about: the node a fault was injected into if the cluster
+   * flagged it, else the first master flagged FAIL, else the first node flagged FAIL, else the
+   * injected fault's node, else the first master suspected.
+   */
+  String failedNode() {
+    if (faultNode != null && failedAt.containsKey(faultNode)) {
+      return faultNode;
+    }
+    for (String node : failedAt.keySet()) {
+      if (TopologyFacts.MASTER.equals(roleOf.get(node))) {
+        return node;
+      }
+    }
+    if (!failedAt.isEmpty()) {
+      return failedAt.keySet().iterator().next();
+    }
+    if (faultNode != null) {
+      return faultNode;
+    }
+    for (String node : suspectedAt.keySet()) {
+      if (TopologyFacts.MASTER.equals(roleOf.get(node))) {
+        return node;
+      }
+    }
+    return null;
+  }
+
+  private Promotion promotion(String failedNode) {
+    for (Promotion promotion : promotions) {
+      if (failedNode != null && failedNode.equals(promotion.previousMaster())) {
+        return promotion;
+      }
+    }
+    return promotions.isEmpty() ? null : promotions.get(0);
+  }
+
+  /** The shard the clients name by its slot ranges: what the failed master served. */
+  String failedShard() {
+    String failedNode = failedNode();
+    Promotion promotion = promotion(failedNode);
+    if (promotion != null && promotion.slots() != null && !promotion.slots().isEmpty()) {
+      return promotion.slots();
+    }
+    return failedNode == null ? null : slotsOf.get(failedNode);
+  }
+
+  /** What a milestone notification compares: changes when a phase is reached or the culprit is known. */
+  List<Object> signature() {
+    String failedNode = failedNode();
+    Promotion promotion = promotion(failedNode);
+    return java.util.Arrays.asList(milestones(failedNode, failedShard()), failedNode,
+        promotion == null ? null : promotion.node());
+  }
+
+  private Milestones milestones(String failedNode, String failedShard) {
+    Promotion promotion = promotion(failedNode);
+    return new Milestones(
+        faultInjectedAt,
+        firstClientErrorAt,
+        failedNode == null ? null : failedAt.get(failedNode),
+        promotion == null ? null : promotion.at(),
+        clusterOkAt,
+        recoveredAt("writer", failedShard),
+        recoveredAt("reader", failedShard));
+  }
+
+  /**
+   * When the service's outage on the failed shard ended (its last outage there, if it flapped);
+   * null while one is still open. With no failed shard known, over all shards.
+   */
+  private Long recoveredAt(String service, String failedShard) {
+    Map<String, ShardOutages> shards = outagesByService.get(service);
+    if (shards == null) {
+      return null;
+    }
+    Long recovered = null;
+    for (Map.Entry<String, ShardOutages> entry : shards.entrySet()) {
+      if (failedShard != null && !failedShard.equals(entry.getKey())) {
+        continue;
+      }
+      ShardOutages outage = entry.getValue();
+      if (outage.open > 0) {
+        return null;
+      }
+      if (outage.latestEnd != null) {
+        recovered = recovered == null ? outage.latestEnd : Math.max(recovered, outage.latestEnd);
+      }
+    }
+    return recovered;
+  }
+
+  private Long writeUnavailability(String failedShard, Long writerRecoveredAt) {
+    Map<String, ShardOutages> shards = outagesByService.get("writer");
+    if (shards == null || writerRecoveredAt == null) {
+      return null;
+    }
+    long start = Long.MAX_VALUE;
+    for (Map.Entry<String, ShardOutages> entry : shards.entrySet()) {
+      if (failedShard == null || failedShard.equals(entry.getKey())) {
+        start = Math.min(start, entry.getValue().earliestStart);
+      }
+    }
+    return start == Long.MAX_VALUE ? null : writerRecoveredAt - start;
+  }
+
+  IncidentReport report() {
+    String failedNode = failedNode();
+    String failedShard = failedShard();
+    Promotion promotion = promotion(failedNode);
+    Milestones milestones = milestones(failedNode, failedShard);
+
+    Long detectionStart = null;
+    String detectionFrom = null;
+    if (faultInjectedAt != null) {
+      detectionStart = faultInjectedAt;
+      detectionFrom = "fault_injected";
+    } else if (firstClientErrorAt != null) {
+      detectionStart = firstClientErrorAt;
+      detectionFrom = "first_client_error";
+    } else if (failedNode != null && suspectedAt.containsKey(failedNode)) {
+      detectionStart = suspectedAt.get(failedNode);
+      detectionFrom = "monitor";
+    }
+    Durations durations = new Durations(
+        between(detectionStart, milestones.failAgreedAt()),
+        detectionStart == null ? null : detectionFrom,
+        between(milestones.failAgreedAt(), milestones.promotedAt()),
+        between(milestones.promotedAt(), milestones.writerRecoveredAt()),
+        writeUnavailability(failedShard, milestones.writerRecoveredAt()));
+
+    List<SlotMove> moves = new ArrayList<>();
+    for (Promotion moved : promotions) {
+      moves.add(new SlotMove(moved.slots(), moved.previousMaster(), moved.node()));
+    }
+    Map<String, Long> healthyShardErrors = new TreeMap<>();
+    errorsByServiceShard.forEach((service, byShard) -> {
+      long count = 0;
+      for (Map.Entry<String, Long> entry : byShard.entrySet()) {
+        // No failed shard (a replica failed, clients failed on their own): every shard was healthy.
+        if (failedShard == null || !failedShard.equals(entry.getKey())) {
+          count += entry.getValue();
+        }
+      }
+      healthyShardErrors.put(service, count);
+    });
+
+    return new IncidentReport(
+        id,
+        closedAt == null ? IncidentReport.State.OPEN : IncidentReport.State.CLOSED,
+        openedAt,
+        closedAt,
+        openedBy,
+        "monitor wall clock, epoch ms; topology timestamps precise to one poll interval = " + pollIntervalMs + " ms",
+        pollIntervalMs,
+        milestones,
+        durations,
+        failedNode,
+        failedShard,
+        promotion == null ? null : promotion.node(),
+        moves,
+        errorsByService,
+        healthyShardErrors,
+        totalDelta("lostWrites"),
+        totalDelta("unacknowledgedWrites"),
+        outages,
+        events,
+        eventsDropped);
+  }
+
+  private long totalDelta(String name) {
+    long delta = 0;
+    for (Map.Entry<String, Map<String, Long>> entry : latestTotals.entrySet()) {
+      long latest = entry.getValue().getOrDefault(name, 0L);
+      long before = baselineTotals.getOrDefault(entry.getKey(), Map.of()).getOrDefault(name, 0L);
+      // A client restarted during the incident starts its totals from 0 again.
+      delta += latest >= before ? latest - before : latest;
+    }
+    return delta;
+  }
+
+  private static Long between(Long from, Long to) {
+    return from == null || to == null ? null : to - from;
+  }
+
+  @Override
+  public String toString() {
+    return "Incident[" + id + ", openedBy=" + openedBy + ", failedNode=" + failedNode()
+        + ", closedAt=" + Objects.toString(closedAt) + "]";
+  }
+}

@@ -1,0 +1,30 @@
+package io.failoverlab.monitor;
+
+import io.failoverlab.common.config.Env;
+import io.failoverlab.common.config.HttpSettings;
+import io.failoverlab.common.config.RedisSettings;
+
+/**
+ * The monitor's configuration: the shared Redis and HTTP settings plus
+ * MONITOR_POLL_MS (default 200, min 20): how often every node is asked for its view;
+ * INCIDENT_QUIET_MS (default 3000): how long clients must be error-free and the topology unchanged
+ * before an incident closes; INCIDENT_HISTORY (default 50): incidents kept, oldest dropped first.
+ */
+public record MonitorSettings(
+    RedisSettings redis,
+    HttpSettings http,
+    int pollIntervalMs,
+    int incidentQuietMs,
+    int incidentHistory) {
+
+  public static final int DEFAULT_HTTP_PORT = 8080;
+
+  public static MonitorSettings fromEnv(Env env) {
+    return new MonitorSettings(
+        RedisSettings.fromEnv(env),
+        HttpSettings.fromEnv(env, DEFAULT_HTTP_PORT),
+        env.integer("MONITOR_POLL_MS", 200, 20, 60_000),
+        env.integer("INCIDENT_QUIET_MS", 3000, 0, 3_600_000),
+        env.integer("INCIDENT_HISTORY", 50, 1, 10_000));
+  }
+}

@@ -1,0 +1,266 @@
+package io.failoverlab.monitor;
+
+import io.failoverlab.common.config.Env;
+import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.contract.ClientStats;
+import io.failoverlab.common.contract.IncidentReport;
+import io.failoverlab.common.contract.OutageEvent;
+import io.failoverlab.common.contract.TopologyEvent;
+import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.common.http.HttpErrors;
+import io.failoverlab.common.http.Readiness;
+import io.failoverlab.common.http.ServiceHttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor service: polls the cluster ({@link TopologyPoller}), narrates what changed
+ * ({@link TopologyDiff}, published on {@link Addresses#TOPOLOGY_EVENT}), correlates it with the
+ * clients' outages and stats into incidents ({@link IncidentTracker}, published on
+ * {@link Addresses#INCIDENT}) and serves them: {@code GET /api/topology}, {@code GET /api/incidents},
+ * {@code GET /api/incidents/:id}, plus the common health, metrics and stats endpoints.
+ *
+ * <p>Losing the monitor never disturbs the clients: it only listens to what they publish.
+ */
+public final class MonitorVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
+  /** Recent topology events kept for {@code /api/topology}. */
+  static final int RECENT_EVENTS = 200;
+
+  private final MonitorSettings settings;
+  private final PrometheusMeterRegistry registry;
+  private final String instance = UUID.randomUUID().toString().substring(0, 8);
+  private final long startedAt = System.currentTimeMillis();
+  private final Deque<TopologyEvent> recentEvents = new ArrayDeque<>();
+  private MonitorMetrics metrics;
+  private IncidentTracker tracker;
+  private TopologyPoller poller;
+  private Readiness readiness;
+  private ServiceHttpServer http;
+  private MessageConsumer<JsonObject> outageConsumer;
+  private MessageConsumer<JsonObject> statsConsumer;
+  private volatile TopologySnapshot latestSnapshot;
+  private long topologyEvents;
+  private long clientMessages;
+  private long badClientMessages;
+
+  public MonitorVerticle(MonitorSettings settings, PrometheusMeterRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  public static MonitorSettings settings(Env env) {
+    return MonitorSettings.fromEnv(env);
+  }
+
+  @Override
+  public Future<?> start() {
+    metrics = new MonitorMetrics(registry);
+    tracker = new IncidentTracker(settings.pollIntervalMs(), settings.incidentQuietMs(), settings.incidentHistory(),
+        this::onIncident);
+    poller = new TopologyPoller(vertx, settings, this::onPoll, metrics::pollCompleted);
+    readiness = new Readiness(vertx, instance, this::redisStatus);
+    http = new ServiceHttpServer(vertx, settings.http(), registry, readiness.checks(), this::stats);
+    setupRouter(http.router());
+    registerConsumers();
+    return Future.join(outageConsumer.completion(), statsConsumer.completion(), readiness.ready(), http.listen(),
+            poller.start())
+        .onSuccess(started -> LOG.info(
+            "event=service_started service=monitor instance={} http_port={} poll_ms={} quiet_ms={} seeds={}",
+            instance, http.port(), settings.pollIntervalMs(), settings.incidentQuietMs(), settings.redis().seeds()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(poller.stop(), http.close(), readiness.close(), outageConsumer.unregister(),
+        statsConsumer.unregister());
+  }
+
+  // ---- accessors (tests, the launcher, the chaos endpoint)
+
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  public String instance() {
+    return instance;
+  }
+
+  /** The last merged snapshot, or null before the first poll; safe from any thread. */
+  public TopologySnapshot latestSnapshot() {
+    return latestSnapshot;
+  }
+
+  /** Incidents, newest first, read on the verticle's own event loop. */
+  public Future<List<IncidentReport>> incidents() {
+    Promise<List<IncidentReport>> promise = Promise.promise();
+    context.runOnContext(v -> promise.complete(tracker.incidents()));
+    return promise.future();
+  }
+
+  /**
+   * A fault is being injected on purpose (the chaos endpoint calls this before acting): the incident
+   * gets its faultInjectedAt, measured now, so detection time starts at the real cause.
+   */
+  public void faultInjected(JsonObject action) {
+    long at = System.currentTimeMillis();
+    context.runOnContext(v -> tracker.faultInjected(action, at));
+  }
+
+  // ---- wiring
+
+  private void registerConsumers() {
+    outageConsumer = vertx.eventBus().consumer(Addresses.CLIENT_OUTAGE, message -> {
+      OutageEvent event = decode(message.body(), OutageEvent::fromJson);
+      if (event != null) {
+        tracker.outage(event);
+      }
+    });
+    statsConsumer = vertx.eventBus().consumer(Addresses.CLIENT_STATS, message -> {
+      ClientStats stats = decode(message.body(), ClientStats::fromJson);
+      if (stats != null) {
+        tracker.clientStats(stats);
+      }
+    });
+  }
+
+  private <T> T decode(JsonObject body, java.util.function.Function<JsonObject, T> parser) {
+    clientMessages++;
+    try {
+      return parser.apply(body);
+    } catch (RuntimeException e) {
+      // A client of another version must not break the monitor: count it, say it once per message.
+      badClientMessages++;
+      LOG.warn("event=bad_client_message error=\"{}\" body={}", e, body == null ? null : body.encode());
+      return null;
+    }
+  }
+
+  private void onPoll(MergedTopology merged) {
+    TopologySnapshot previous = latestSnapshot;
+    TopologySnapshot snapshot = merged.snapshot();
+    List<TopologyEvent> events = TopologyDiff.diff(previous, snapshot, merged.clusterStateByNode(),
+        snapshot.timestamp());
+    latestSnapshot = snapshot;
+    metrics.snapshot(snapshot);
+    for (TopologyEvent event : events) {
+      publish(event);
+      tracker.topologyEvent(event);
+    }
+    tracker.snapshot(snapshot);
+  }
+
+  private void publish(TopologyEvent event) {
+    topologyEvents++;
+    LOG.info("event=topology_change type={} node={} node_id={} data={} description=\"{}\"", event.type().label(),
+        event.node() == null ? "-" : event.node(), event.nodeId() == null ? "-" : event.nodeId(),
+        event.data().encode(), event.description());
+    metrics.topologyEvent(event);
+    recentEvents.addFirst(event);
+    while (recentEvents.size() > RECENT_EVENTS) {
+      recentEvents.removeLast();
+    }
+    vertx.eventBus().publish(Addresses.TOPOLOGY_EVENT, event.toJson());
+  }
+
+  private void onIncident(IncidentTracker.Change change, IncidentReport report) {
+    IncidentReport.Milestones m = report.milestones();
+    IncidentReport.Durations d = report.durations();
+    switch (change) {
+      case OPENED -> {
+        metrics.incidentOpened();
+        LOG.info("event=incident_opened id={} opened_by={} at={}", report.id(), report.openedBy(), report.openedAt());
+      }
+      case MILESTONE -> LOG.info("event=incident_milestone id={} failed_node={} promoted_node={} milestones={}",
+          report.id(), report.failedNode(), report.promotedNode(), m.toJson().encode());
+      case CLOSED -> {
+        metrics.incidentClosed(report);
+        LOG.info("event=incident_closed id={} duration_ms={} failed_node={} promoted_node={} detection_ms={} "
+                + "election_ms={} client_recovery_ms={} write_unavailability_ms={} lost_writes={} "
+                + "unknown_outcome_writes={} healthy_shard_errors={}",
+            report.id(), report.closedAt() - report.openedAt(), report.failedNode(), report.promotedNode(),
+            d.detection(), d.election(), d.clientRecoveryAfterPromotion(), d.writeUnavailability(),
+            report.lostWrites(), report.unknownOutcomeWrites(), report.healthyShardErrors());
+      }
+      default -> throw new IllegalStateException("unknown change " + change);
+    }
+    vertx.eventBus().publish(Addresses.INCIDENT, report.toJson());
+  }
+
+  // ---- HTTP
+
+  private void setupRouter(Router router) {
+    router.get("/api/topology").handler(this::topology);
+    router.get("/api/incidents").handler(rc -> {
+      JsonArray list = new JsonArray();
+      tracker.incidents().forEach(report -> list.add(report.toJson()));
+      HttpErrors.sendJson(rc, new JsonObject().put("incidents", list));
+    });
+    router.get("/api/incidents/:id").handler(rc -> {
+      String id = rc.pathParam("id");
+      tracker.incident(id).ifPresentOrElse(
+          report -> HttpErrors.sendJson(rc, report.toJson()),
+          () -> HttpErrors.send(rc, 404, "no incident " + id));
+    });
+  }
+
+  private void topology(RoutingContext rc) {
+    TopologySnapshot snapshot = latestSnapshot;
+    JsonArray events = new JsonArray();
+    recentEvents.forEach(event -> events.add(event.toJson()));
+    HttpErrors.sendJson(rc, new JsonObject()
+        .put("snapshot", snapshot == null ? null : snapshot.toJson())
+        .put("uncoveredRanges", snapshot == null ? null : TopologyFacts.uncoveredRanges(snapshot))
+        .put("recentEvents", events));
+  }
+
+  private JsonObject redisStatus() {
+    long lastAnswer = poller.lastAnsweredAt();
+    long since = System.currentTimeMillis() - lastAnswer;
+    long window = Math.max(3000, 3L * settings.pollIntervalMs());
+    return new JsonObject()
+        .put("ok", lastAnswer > 0 && since <= window)
+        .put("msSinceLastAnswer", lastAnswer == 0 ? null : since);
+  }
+
+  private JsonObject stats() {
+    TopologySnapshot snapshot = latestSnapshot;
+    return new JsonObject()
+        .put("service", "monitor")
+        .put("instance", instance)
+        .put("uptimeMs", System.currentTimeMillis() - startedAt)
+        .put("config", new JsonObject()
+            .put("pollIntervalMs", settings.pollIntervalMs())
+            .put("incidentQuietMs", settings.incidentQuietMs())
+            .put("incidentHistory", settings.incidentHistory())
+            .put("commandTimeoutMs", settings.redis().commandTimeoutMs()))
+        .put("poller", poller.describe())
+        .put("cluster", snapshot == null ? null : new JsonObject()
+            .put("state", snapshot.clusterState())
+            .put("masters", snapshot.masters())
+            .put("uncoveredSlots", snapshot.uncoveredSlots())
+            .put("nodes", snapshot.nodes().size())
+            .put("reachableNodes", snapshot.nodes().stream().filter(TopologySnapshot.NodeStatus::reachable).count()))
+        .put("topologyEvents", topologyEvents)
+        .put("clientMessages", clientMessages)
+        .put("badClientMessages", badClientMessages)
+        .put("incidents", new JsonObject()
+            .put("opened", tracker.opened())
+            .put("kept", new JsonArray(tracker.incidentIds()))
+            .put("active", tracker.activeId()));
+  }
+}

@@ -1,0 +1,46 @@
+package io.failoverlab.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.failoverlab.common.config.ConfigException;
+import io.failoverlab.common.config.Env;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class MonitorSettingsTest {
+
+  @Test
+  void defaultsSuitTheLocalCluster() {
+    MonitorSettings settings = MonitorSettings.fromEnv(new Env(Map.of()));
+    assertThat(settings.pollIntervalMs()).isEqualTo(200);
+    assertThat(settings.incidentQuietMs()).isEqualTo(3000);
+    assertThat(settings.incidentHistory()).isEqualTo(50);
+    assertThat(settings.http().port()).isEqualTo(8080);
+    assertThat(settings.redis().seeds()).hasSize(1);
+  }
+
+  @Test
+  void readsItsVariables() {
+    MonitorSettings settings = MonitorSettings.fromEnv(new Env(Map.of("MONITOR_POLL_MS", "20",
+        "INCIDENT_QUIET_MS", "500", "INCIDENT_HISTORY", "3", "HTTP_PORT", "0",
+        "REDIS_NODES", "10.0.0.1:6379,10.0.0.2:6379")));
+    assertThat(settings.pollIntervalMs()).isEqualTo(20);
+    assertThat(settings.incidentQuietMs()).isEqualTo(500);
+    assertThat(settings.incidentHistory()).isEqualTo(3);
+    assertThat(settings.http().port()).isZero();
+    assertThat(settings.redis().seeds()).hasSize(2);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"MONITOR_POLL_MS, 19", "MONITOR_POLL_MS, fast", "INCIDENT_QUIET_MS, -1", "INCIDENT_HISTORY, 0",
+      "INCIDENT_HISTORY, many"})
+  void aBadValueFailsNamingTheVariable(String variable, String value) {
+    assertThatThrownBy(() -> MonitorSettings.fromEnv(new Env(Map.of(variable, value))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(variable + ":")
+        .satisfies(error -> assertThat(((ConfigException) error).variable()).isEqualTo(variable));
+  }
+}
