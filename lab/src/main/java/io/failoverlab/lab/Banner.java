@@ -10,23 +10,33 @@ final class Banner {
   }
 
   static String of(Lab lab) {
-    LocalClusterConfig cluster = lab.cluster().config();
-    RedisBinary binary = lab.cluster().binary();
     String host = lab.options().httpHost();
     String monitor = "http://" + host + ":" + lab.monitor().httpPort();
     String writer = "http://" + host + ":" + lab.writer().httpPort();
     String reader = "http://" + host + ":" + lab.reader().httpPort();
     return String.join("\n",
         "failover-lab is running",
-        "  redis-server: " + binary.path() + " (version " + binary.version() + ", found via " + describe(binary.source()) + ")",
-        "  cluster:      127.0.0.1:" + cluster.portBase() + "-" + (cluster.portBase() + cluster.nodeCount() - 1)
-            + " (" + cluster.masters() + " masters + " + cluster.masters() * cluster.replicasPerMaster() + " replicas, "
-            + "cluster-node-timeout " + cluster.nodeTimeoutMs() + " ms, cluster-require-full-coverage "
-            + (cluster.requireFullCoverage() ? "yes" : "no") + ")",
+        clusterLines(lab),
         "  monitor:      " + monitor + "/api/topology  " + monitor + "/api/incidents  " + monitor + "/metrics",
         "  writer:       " + writer + "/stats  " + writer + "/health/ready",
         "  reader:       " + reader + "/stats  " + reader + "/health/ready",
-        "Press Ctrl-C to stop (stops the cluster and removes its files).");
+        "  kill a node:  curl -X POST -H 'Authorization: Bearer " + lab.chaosToken() + "' -d '{\"node\":\"<host:port>\"}' "
+            + monitor + "/api/chaos/crash",
+        lab.cluster() == null ? "Press Ctrl-C to stop." : "Press Ctrl-C to stop (stops the cluster and removes its files).");
+  }
+
+  private static String clusterLines(Lab lab) {
+    if (lab.cluster() == null) {
+      return "  cluster:      existing cluster, seeds " + lab.monitor().seeds();
+    }
+    LocalClusterConfig cluster = lab.cluster().config();
+    RedisBinary binary = lab.cluster().binary();
+    return "  redis-server: " + binary.path() + " (version " + binary.version() + ", found via "
+        + describe(binary.source()) + ")\n"
+        + "  cluster:      127.0.0.1:" + cluster.portBase() + "-" + (cluster.portBase() + cluster.nodeCount() - 1)
+        + " (" + cluster.masters() + " masters + " + cluster.masters() * cluster.replicasPerMaster() + " replicas, "
+        + "cluster-node-timeout " + cluster.nodeTimeoutMs() + " ms, cluster-require-full-coverage "
+        + (cluster.requireFullCoverage() ? "yes" : "no") + ")";
   }
 
   private static String describe(RedisBinary.Source source) {

@@ -1,5 +1,6 @@
 package io.failoverlab.lab;
 
+import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalRedisCluster;
@@ -11,7 +12,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +43,7 @@ public final class Lab {
   private final Thread shutdownHook;
   private Future<Void> stopping;
   private final Promise<Void> stopped = Promise.promise();
+  private String chaosToken;
 
   private Lab(LabOptions options, Vertx vertx, PrometheusMeterRegistry registry, LocalRedisCluster cluster) {
     this.options = options;
@@ -53,40 +57,79 @@ public final class Lab {
         stop().await(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("event=lab_stop_incomplete error=\"{}\"", e.toString());
-        cluster.close();
+        if (cluster != null) {
+          cluster.close();
+        }
       }
     }, "failover-lab-shutdown");
   }
 
   /**
-   * Starts the cluster, then the monitor, writer and reader. Configuration errors (a bad variable in
-   * {@code env}) fail before anything starts; any later failure stops what was started.
+   * Starts the local cluster, then the monitor, writer and reader. Configuration errors (a bad
+   * variable in {@code env}) fail before anything starts; any later failure stops what was started.
    */
   public static Future<Lab> start(LabOptions options, Env env) {
     PrometheusMeterRegistry registry = MetricsSetup.newRegistry();
     Vertx vertx = MetricsSetup.newVertx(registry);
-    Lab lab = new Lab(options, vertx, registry, LocalRedisCluster.create(vertx, options.clusterConfig()));
-    lab.cluster.leaveShutdownToOwner();
-    Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
-    try {
-      lab.createServices(env);
-    } catch (RuntimeException e) {
-      return vertx.close().transform(ignored -> Future.failedFuture(e));
-    }
-    return lab.cluster.start()
-        .compose(v -> vertx.deployVerticle(lab.monitor))
-        .compose(v -> Future.join(vertx.deployVerticle(lab.writer), vertx.deployVerticle(lab.reader)))
-        .map(v -> lab)
-        .recover(error -> lab.stop().transform(ignored -> Future.failedFuture(error)));
+    LocalRedisCluster cluster = LocalRedisCluster.create(vertx, options.clusterConfig());
+    cluster.leaveShutdownToOwner();
+    Lab lab = new Lab(options, vertx, registry, cluster);
+    return lab.launch(env, String.join(",", cluster.seedAddresses()));
   }
 
-  private void createServices(Env env) {
-    String seeds = String.join(",", cluster.seedAddresses());
-    Env base = env.with(Map.of("REDIS_NODES", seeds, "HTTP_HOST", options.httpHost()));
-    monitor = new MonitorVerticle(MonitorSettings.fromEnv(portEnv(base, options.monitorPort())), registry);
+  /**
+   * The three services against an existing cluster (REDIS_NODES, required), with faults caused
+   * through Redis commands: for drills against staging. {@link #cluster()} is null here.
+   */
+  public static Future<Lab> startExternal(LabOptions options, Env env) {
+    if (env.optional("REDIS_NODES").isEmpty()) {
+      return Future.failedFuture(new ConfigException("REDIS_NODES", "required to work against an existing cluster"));
+    }
+    PrometheusMeterRegistry registry = MetricsSetup.newRegistry();
+    Vertx vertx = MetricsSetup.newVertx(registry);
+    Lab lab = new Lab(options, vertx, registry, null);
+    return lab.launch(env, env.optional("REDIS_NODES").get());
+  }
+
+  private Future<Lab> launch(Env env, String seeds) {
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    try {
+      createServices(env, seeds);
+    } catch (RuntimeException e) {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      return vertx.close().transform(ignored -> Future.failedFuture(e));
+    }
+    Future<Void> clusterStarted = cluster == null ? Future.succeededFuture() : cluster.start();
+    // A promise of our own, bound to no context: its listeners must still run after vertx.close().
+    Promise<Lab> started = Promise.promise();
+    clusterStarted
+        .compose(v -> vertx.deployVerticle(monitor))
+        .compose(v -> Future.join(vertx.deployVerticle(writer), vertx.deployVerticle(reader)))
+        .onSuccess(v -> started.complete(this))
+        .onFailure(error -> {
+          LOG.error("event=lab_start_failed error=\"{}\"", error.toString(), error);
+          stop().onComplete(ignored -> started.fail(error));
+        });
+    return started.future();
+  }
+
+  private void createServices(Env env, String seeds) {
+    // The kill endpoint needs a token; a lab without one gets a fresh random one (printed at start).
+    chaosToken = env.optional("CHAOS_TOKEN").orElseGet(Lab::randomToken);
+    Env base = env.with(Map.of("REDIS_NODES", seeds, "HTTP_HOST", options.httpHost(), "CHAOS_TOKEN", chaosToken));
+    MonitorSettings monitorSettings = MonitorSettings.fromEnv(portEnv(base, options.monitorPort()));
+    monitor = cluster == null
+        ? new MonitorVerticle(monitorSettings, registry)
+        : new MonitorVerticle(monitorSettings, registry, vertx -> new LocalClusterFaults(cluster));
     writer = new WriterVerticle(WriterVerticle.settings(portEnv(base, options.writerPort())), registry);
     Env readerEnv = portEnv(base, options.readerPort());
     reader = new ReaderVerticle(ReaderVerticle.settings(readerEnv), ReaderVerticle.readFrom(readerEnv), registry);
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   private static Env portEnv(Env base, int port) {
@@ -113,7 +156,7 @@ public final class Lab {
       undeploying.add(vertx.undeploy(id));
     }
     stopping = Future.join(undeploying)
-        .eventually(cluster::stop)
+        .eventually(() -> cluster == null ? Future.succeededFuture() : cluster.stop())
         .eventually(vertx::close)
         .<Void>mapEmpty()
         .onSuccess(v -> LOG.info("event=lab_stopped"))
@@ -127,6 +170,12 @@ public final class Lab {
     return stopped.future();
   }
 
+  /** The kill endpoint's token: CHAOS_TOKEN, or the one generated for this lab. */
+  public String chaosToken() {
+    return chaosToken;
+  }
+
+  /** The local cluster; null when the lab runs against an existing cluster. */
   public LocalRedisCluster cluster() {
     return cluster;
   }

@@ -1,23 +1,28 @@
 package io.failoverlab.monitor;
 
+import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.HttpSettings;
 import io.failoverlab.common.config.RedisSettings;
+import java.util.Optional;
 
 /**
  * The monitor's configuration: the shared Redis and HTTP settings plus
  * MONITOR_POLL_MS (default 200, min 20): how often every node is asked for its view;
  * INCIDENT_QUIET_MS (default 3000): how long clients must be error-free and the topology unchanged
- * before an incident closes; INCIDENT_HISTORY (default 50): incidents kept, oldest dropped first.
+ * before an incident closes; INCIDENT_HISTORY (default 50): incidents kept, oldest dropped first;
+ * CHAOS_TOKEN (no default: the kill endpoint is off without it; at least 16 characters).
  */
 public record MonitorSettings(
     RedisSettings redis,
     HttpSettings http,
     int pollIntervalMs,
     int incidentQuietMs,
-    int incidentHistory) {
+    int incidentHistory,
+    Optional<String> chaosToken) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final int MIN_CHAOS_TOKEN_LENGTH = 16;
 
   public static MonitorSettings fromEnv(Env env) {
     return new MonitorSettings(
@@ -25,6 +30,24 @@ public record MonitorSettings(
         HttpSettings.fromEnv(env, DEFAULT_HTTP_PORT),
         env.integer("MONITOR_POLL_MS", 200, 20, 60_000),
         env.integer("INCIDENT_QUIET_MS", 3000, 0, 3_600_000),
-        env.integer("INCIDENT_HISTORY", 50, 1, 10_000));
+        env.integer("INCIDENT_HISTORY", 50, 1, 10_000),
+        chaosToken(env));
+  }
+
+  private static Optional<String> chaosToken(Env env) {
+    Optional<String> token = env.optional("CHAOS_TOKEN");
+    if (token.isPresent() && token.get().length() < MIN_CHAOS_TOKEN_LENGTH) {
+      throw new ConfigException("CHAOS_TOKEN", "must be at least " + MIN_CHAOS_TOKEN_LENGTH
+          + " characters (it guards an endpoint that can take the cluster down), got " + token.get().length());
+    }
+    return token;
+  }
+
+  // The token must not end up in logs through toString().
+  @Override
+  public String toString() {
+    return "MonitorSettings[redis=" + redis + ", http=" + http + ", pollIntervalMs=" + pollIntervalMs
+        + ", incidentQuietMs=" + incidentQuietMs + ", incidentHistory=" + incidentHistory
+        + ", chaosToken=" + (chaosToken.isPresent() ? "***" : "none") + "]";
   }
 }

@@ -2,6 +2,8 @@ package io.failoverlab.monitor;
 
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.contract.ChaosAction;
+import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.contract.ClientStats;
 import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.OutageEvent;
@@ -10,10 +12,16 @@ import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.http.HttpErrors;
 import io.failoverlab.common.http.Readiness;
 import io.failoverlab.common.http.ServiceHttpServer;
+import io.failoverlab.monitor.chaos.ChaosHandler;
+import io.failoverlab.monitor.chaos.ChaosService;
+import io.failoverlab.monitor.chaos.ChaosToken;
+import io.failoverlab.monitor.chaos.FaultInjector;
+import io.failoverlab.monitor.chaos.RedisCommandFaults;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +52,9 @@ public final class MonitorVerticle extends VerticleBase {
 
   private final MonitorSettings settings;
   private final PrometheusMeterRegistry registry;
+  private final Function<Vertx, FaultInjector> faultsFactory;
+  private ChaosService chaos;
+  private MessageConsumer<JsonObject> chaosConsumer;
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
   private final long startedAt = System.currentTimeMillis();
   private final Deque<TopologyEvent> recentEvents = new ArrayDeque<>();
@@ -58,9 +70,17 @@ public final class MonitorVerticle extends VerticleBase {
   private long clientMessages;
   private long badClientMessages;
 
+  /** Faults through Redis commands: works against any cluster (compose, staging). */
   public MonitorVerticle(MonitorSettings settings, PrometheusMeterRegistry registry) {
+    this(settings, registry, vertx -> new RedisCommandFaults(vertx, settings.redis()));
+  }
+
+  /** With the runtime's own way of causing faults (the lab acts on its processes). */
+  public MonitorVerticle(MonitorSettings settings, PrometheusMeterRegistry registry,
+                         Function<Vertx, FaultInjector> faultsFactory) {
     this.settings = settings;
     this.registry = registry;
+    this.faultsFactory = faultsFactory;
   }
 
   public static MonitorSettings settings(Env env) {
@@ -75,10 +95,13 @@ public final class MonitorVerticle extends VerticleBase {
     poller = new TopologyPoller(vertx, settings, this::onPoll, metrics::pollCompleted);
     readiness = new Readiness(vertx, instance, this::redisStatus);
     http = new ServiceHttpServer(vertx, settings.http(), registry, readiness.checks(), this::stats);
+    chaos = new ChaosService(vertx, settings.redis(), faultsFactory.apply(vertx), () -> latestSnapshot,
+        this::onFaultInjected);
     setupRouter(http.router());
+    new ChaosHandler(chaos, new ChaosToken(settings.chaosToken())).mount(http.router());
     registerConsumers();
-    return Future.join(outageConsumer.completion(), statsConsumer.completion(), readiness.ready(), http.listen(),
-            poller.start())
+    return Future.join(List.of(outageConsumer.completion(), statsConsumer.completion(), chaosConsumer.completion(),
+            readiness.ready(), http.listen(), poller.start()))
         .onSuccess(started -> LOG.info(
             "event=service_started service=monitor instance={} http_port={} poll_ms={} quiet_ms={} seeds={}",
             instance, http.port(), settings.pollIntervalMs(), settings.incidentQuietMs(), settings.redis().seeds()));
@@ -86,8 +109,8 @@ public final class MonitorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(poller.stop(), http.close(), readiness.close(), outageConsumer.unregister(),
-        statsConsumer.unregister());
+    return Future.join(List.of(poller.stop(), http.close(), readiness.close(), outageConsumer.unregister(),
+        statsConsumer.unregister(), chaosConsumer.unregister()));
   }
 
   // ---- accessors (tests, the launcher, the chaos endpoint)
@@ -98,6 +121,11 @@ public final class MonitorVerticle extends VerticleBase {
 
   public String instance() {
     return instance;
+  }
+
+  /** The configured seed nodes. */
+  public List<String> seeds() {
+    return settings.redis().seeds().stream().map(Object::toString).toList();
   }
 
   /** The last merged snapshot, or null before the first poll; safe from any thread. */
@@ -121,9 +149,19 @@ public final class MonitorVerticle extends VerticleBase {
     context.runOnContext(v -> tracker.faultInjected(action, at));
   }
 
+  /** Announces an accepted chaos action: on the event bus, and as the open incident's cause. */
+  private void onFaultInjected(ChaosAction action) {
+    vertx.eventBus().publish(Addresses.CHAOS_ACTION, action.toJson());
+    // A graceful failover replaces the master: that master is the node the incident is about.
+    String node = action.action() == ChaosRequest.Action.FAILOVER && action.master() != null
+        ? action.master() : action.node();
+    tracker.faultInjected(action.toJson().put("node", node), action.at());
+  }
+
   // ---- wiring
 
   private void registerConsumers() {
+    chaosConsumer = chaos.listen(vertx.eventBus());
     outageConsumer = vertx.eventBus().consumer(Addresses.CLIENT_OUTAGE, message -> {
       OutageEvent event = decode(message.body(), OutageEvent::fromJson);
       if (event != null) {

@@ -52,6 +52,16 @@ public record RedisSettings(
         env.integer("REDIS_MAX_PIPELINED", 1024, 1, 1_000_000));
   }
 
+  // The password must not end up in logs through toString().
+  @Override
+  public String toString() {
+    return "RedisSettings[seeds=" + seeds + ", user=" + user + ", password=" + (password == null ? "none" : "***")
+        + ", connectTimeoutMs=" + connectTimeoutMs + ", commandTimeoutMs=" + commandTimeoutMs
+        + ", operationTimeoutMs=" + operationTimeoutMs + ", retryBackoffMs=" + retryBackoffMinMs + "-"
+        + retryBackoffMaxMs + ", topologyRefreshMs=" + topologyRefreshMs + ", nodeProbeMs=" + nodeProbeMs
+        + ", connectionsPerNode=" + connectionsPerNode + ", maxPipelined=" + maxPipelinedPerConnection + "]";
+  }
+
   public RedisSettings withSeeds(List<HostAndPort> newSeeds) {
     return new RedisSettings(newSeeds, user, password, connectTimeoutMs, commandTimeoutMs, operationTimeoutMs,
         retryBackoffMinMs, retryBackoffMaxMs, topologyRefreshMs, nodeProbeMs, connectionsPerNode,

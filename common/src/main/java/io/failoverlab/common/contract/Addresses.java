@@ -18,8 +18,13 @@ public final class Addresses {
   public static final String WRITER_FLOORS = "failoverlab.writer.floors";
   /** Publish, {@link IncidentReport}: an incident opened, changed or closed. */
   public static final String INCIDENT = "failoverlab.incident";
-  /** Request/reply: chaos actions (kill endpoint). */
+  /**
+   * Request/reply: {@link ChaosRequest} in, {@link ChaosAction} back once accepted; a refusal fails
+   * the reply with the HTTP status the kill endpoint would give (400, 404, 409, 501) as failure code.
+   */
   public static final String CHAOS = "failoverlab.chaos";
+  /** Publish, {@link ChaosAction}: a fault is being injected (incidents show it as "fault injected"). */
+  public static final String CHAOS_ACTION = "failoverlab.chaos.action";
   /** Request/reply, prefix + service instance id: readiness probe of the event bus itself. */
   public static final String HEALTH_PING_PREFIX = "failoverlab.health.ping.";
 

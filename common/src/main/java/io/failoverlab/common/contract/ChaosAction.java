@@ -1,0 +1,41 @@
+package io.failoverlab.common.contract;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A fault the monitor accepted and is carrying out: the kill endpoint's 202 body, the reply to a
+ * {@link ChaosRequest} on {@link Addresses#CHAOS}, and what it publishes on
+ * {@link Addresses#CHAOS_ACTION} so that incidents show "fault injected" at {@code at}.
+ *
+ * @param id         unique per monitor ("chaos-7")
+ * @param node       "host:port" of the node acted on (for failover: the replica that takes over)
+ * @param master     "host:port" of the master of the shard it affects (for failover: the one replaced;
+ *                   null when unknown, e.g. restart)
+ * @param target     the node as the request named it
+ * @param method     how it is done in this runtime ("SIGKILL of the redis-server process", "DEBUG SLEEP 5")
+ * @param at         epoch ms (monitor clock) when the action was started
+ */
+public record ChaosAction(String id, ChaosRequest.Action action, String node, String nodeId, String master, String target,
+                          Integer seconds, String method, String requestedBy, long at) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("action", action.label())
+        .put("node", node)
+        .put("nodeId", nodeId)
+        .put("master", master)
+        .put("target", target)
+        .put("seconds", seconds)
+        .put("method", method)
+        .put("requestedBy", requestedBy)
+        .put("at", at);
+  }
+
+  public static ChaosAction fromJson(JsonObject json) {
+    return new ChaosAction(json.getString("id"), ChaosRequest.Action.fromLabel(json.getString("action")),
+        json.getString("node"), json.getString("nodeId"), json.getString("master"), json.getString("target"),
+        json.getInteger("seconds"),
+        json.getString("method"), json.getString("requestedBy"), json.getLong("at"));
+  }
+}

@@ -1,0 +1,292 @@
+package io.failoverlab.monitor.chaos;
+
+import io.failoverlab.common.config.RedisSettings;
+import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.contract.ChaosAction;
+import io.failoverlab.common.contract.ChaosRequest;
+import io.failoverlab.common.contract.ChaosRequest.Action;
+import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
+import io.failoverlab.common.redis.HostAndPort;
+import io.failoverlab.common.redis.NodeLink;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether a chaos request may run and runs it. The same rules whether it came over HTTP or
+ * the event bus: only nodes of the currently discovered cluster (an unknown address is refused
+ * without ever connecting to it), one action per node at a time, a hang between 1 and
+ * {@link #MAX_HANG_SECONDS} seconds. An accepted action is announced ({@code onInjected}: event bus
+ * and incident) before it touches anything, so the incident's "fault injected" precedes its effects.
+ *
+ * <p>Not thread-safe: used from the monitor verticle's event loop.
+ */
+public final class ChaosService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChaosService.class);
+  public static final int MAX_HANG_SECONDS = 300;
+  private static final int RECENT = 50;
+  private static final long FAILOVER_DEADLINE_MS = 15_000;
+  private static final long ROLE_POLL_MS = 50;
+
+  private final Vertx vertx;
+  private final RedisSettings redis;
+  private final FaultInjector faults;
+  private final Supplier<TopologySnapshot> topology;
+  private final Consumer<ChaosAction> onInjected;
+  /** Node address -> id of the action in progress on it. */
+  private final Map<String, String> busy = new HashMap<>();
+  private final Deque<JsonObject> recent = new ArrayDeque<>();
+  private long sequence;
+
+  public ChaosService(Vertx vertx, RedisSettings redis, FaultInjector faults, Supplier<TopologySnapshot> topology,
+                      Consumer<ChaosAction> onInjected) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.faults = faults;
+    this.topology = topology;
+    this.onInjected = onInjected;
+  }
+
+  /**
+   * Validates {@code request} and starts it. Succeeds with the accepted action as soon as it has
+   * started (the fault takes effect in the background); fails with a {@link ChaosRefusal} when
+   * refused, having touched nothing.
+   */
+  public Future<ChaosAction> submit(ChaosRequest request) {
+    Plan plan;
+    try {
+      plan = plan(request);
+    } catch (ChaosRefusal refusal) {
+      return Future.failedFuture(refusal);
+    }
+    ChaosAction action = new ChaosAction("chaos-" + (++sequence), request.action(), plan.node.address(),
+        plan.node.id(), plan.master, request.node(), request.seconds(), plan.method, request.requestedBy(),
+        System.currentTimeMillis());
+    plan.involved.forEach(node -> busy.put(node, action.id()));
+    JsonObject record = action.toJson().put("status", "running");
+    remember(record);
+    onInjected.accept(action);
+    run(action, plan).onComplete(done -> {
+      plan.involved.forEach(node -> busy.remove(node, action.id()));
+      record.put("status", done.succeeded() ? "done" : "failed").put("finishedAt", System.currentTimeMillis());
+      if (done.succeeded()) {
+        LOG.info("event=chaos_done id={} action={} node={}", action.id(), action.action().label(), action.node());
+      } else {
+        record.put("error", String.valueOf(done.cause().getMessage()));
+        LOG.warn("event=chaos_failed id={} action={} node={} error=\"{}\"", action.id(), action.action().label(),
+            action.node(), done.cause().getMessage());
+      }
+    });
+    return Future.succeededFuture(action);
+  }
+
+  /**
+   * Serves {@link io.failoverlab.common.contract.Addresses#CHAOS}: the drill's way in. No token:
+   * only code on the event bus can send here, never a browser (the page's bridge is outbound only).
+   */
+  public MessageConsumer<JsonObject> listen(EventBus bus) {
+    return bus.consumer(Addresses.CHAOS, message -> {
+      ChaosRequest request;
+      try {
+        request = ChaosRequest.fromJson(message.body());
+      } catch (RuntimeException e) {
+        message.fail(400, "malformed chaos request: " + e.getMessage());
+        return;
+      }
+      submit(request).onComplete(result -> {
+        if (result.succeeded()) {
+          LOG.info("event=chaos_request source=eventbus requested_by=\"{}\" action={} node={} outcome=accepted id={}",
+              ChaosHandler.printable(request.requestedBy()), result.result().action().label(), result.result().node(),
+              result.result().id());
+          message.reply(result.result().toJson());
+        } else {
+          int status = result.cause() instanceof ChaosRefusal refusal ? refusal.status() : 500;
+          LOG.info("event=chaos_request source=eventbus outcome=refused status={} reason=\"{}\"", status,
+              result.cause().getMessage());
+          message.fail(status, result.cause().getMessage());
+        }
+      });
+    });
+  }
+
+  /** Recent actions, newest first, with their status (running, done, failed). */
+  public JsonArray recent() {
+    JsonArray list = new JsonArray();
+    recent.forEach(entry -> list.add(entry.copy()));
+    return list;
+  }
+
+  // ---- validation
+
+  private record Plan(NodeStatus node, String master, List<String> involved, String method) {
+  }
+
+  private Plan plan(ChaosRequest request) {
+    if (request.action() == null) {
+      throw new ChaosRefusal(400, "unknown action: expected one of crash, hang, failover, restart");
+    }
+    if (request.node() == null || request.node().isBlank()) {
+      throw new ChaosRefusal(400, "missing \"node\": give host:port or a node id of the cluster");
+    }
+    int seconds = 0;
+    if (request.action() == Action.HANG) {
+      if (request.seconds() == null) {
+        throw new ChaosRefusal(400, "missing \"seconds\": how long the node hangs (1-" + MAX_HANG_SECONDS + ")");
+      }
+      seconds = request.seconds();
+      if (seconds < 1 || seconds > MAX_HANG_SECONDS) {
+        throw new ChaosRefusal(400, "\"seconds\" must be between 1 and " + MAX_HANG_SECONDS + ", got " + seconds);
+      }
+    } else if (request.seconds() != null) {
+      throw new ChaosRefusal(400, "\"seconds\" only applies to hang, not " + request.action().label());
+    }
+    String method = faults.method(request.action(), seconds);
+    if (method == null) {
+      throw new ChaosRefusal(501, faults.whyNot(request.action()));
+    }
+    TopologySnapshot snapshot = topology.get();
+    if (snapshot == null) {
+      throw new ChaosRefusal(503, "the cluster has not been discovered yet; try again in a moment");
+    }
+    NodeStatus node = find(snapshot, request.node());
+    if (node == null) {
+      // Refused by name only: nothing is ever sent to an address outside the discovered cluster.
+      throw new ChaosRefusal(404, "node " + request.node() + " is not a node of the discovered cluster");
+    }
+    Plan plan = switch (request.action()) {
+      case CRASH, HANG -> {
+        requireReachable(node, request.action());
+        requireIdle(node.address());
+        String master = "master".equals(node.role()) ? node.address() : node.master();
+        yield new Plan(node, master, List.of(node.address()), method);
+      }
+      case RESTART -> {
+        if (node.reachable()) {
+          throw new ChaosRefusal(409, "node " + node.address() + " is running: only a crashed node can be restarted");
+        }
+        requireIdle(node.address());
+        yield new Plan(node, null, List.of(node.address()), method);
+      }
+      case FAILOVER -> failoverPlan(snapshot, node, method);
+    };
+    faults.precheck(request.action(), HostAndPort.parse(plan.node.address()));
+    return plan;
+  }
+
+  private Plan failoverPlan(TopologySnapshot snapshot, NodeStatus named, String method) {
+    NodeStatus replica = named;
+    if ("master".equals(named.role())) {
+      replica = snapshot.nodes().stream()
+          .filter(n -> named.address().equals(n.master()) && n.reachable() && n.linkUp() && n.flags().stream()
+              .noneMatch(flag -> flag.startsWith("fail")))
+          .sorted((a, b) -> a.address().compareTo(b.address()))
+          .findFirst()
+          .orElseThrow(() -> new ChaosRefusal(409, "master " + named.address() + " has no reachable replica in sync to promote"));
+    } else if (!"replica".equals(named.role())) {
+      throw new ChaosRefusal(409, "node " + named.address() + " is neither a master nor a replica right now");
+    }
+    requireReachable(replica, Action.FAILOVER);
+    if (!replica.linkUp()) {
+      throw new ChaosRefusal(409, "replica " + replica.address() + " is not in sync with its master (link down)");
+    }
+    requireIdle(replica.address());
+    if (replica.master() != null) {
+      requireIdle(replica.master());
+    }
+    List<String> involved = replica.master() == null ? List.of(replica.address())
+        : List.of(replica.address(), replica.master());
+    return new Plan(replica, replica.master(), involved, method);
+  }
+
+  private static NodeStatus find(TopologySnapshot snapshot, String nameOrId) {
+    String wanted = nameOrId.strip();
+    for (NodeStatus node : snapshot.nodes()) {
+      if (wanted.equals(node.address()) || wanted.equals(node.id())) {
+        return node;
+      }
+    }
+    return null;
+  }
+
+  private static void requireReachable(NodeStatus node, Action action) {
+    if (!node.reachable()) {
+      throw new ChaosRefusal(409, "node " + node.address() + " is not reachable: cannot " + action.label() + " it");
+    }
+  }
+
+  private void requireIdle(String address) {
+    String running = busy.get(address);
+    if (running != null) {
+      throw new ChaosRefusal(409, "action " + running + " on node " + address + " is still in progress");
+    }
+  }
+
+  // ---- running
+
+  private Future<Void> run(ChaosAction action, Plan plan) {
+    HostAndPort node = HostAndPort.parse(plan.node.address());
+    try {
+      return switch (action.action()) {
+        case CRASH -> faults.crash(node);
+        case HANG -> faults.hang(node, action.seconds()).compose(frozen -> timer(action.seconds() * 1000L));
+        case RESTART -> faults.restart(node);
+        case FAILOVER -> gracefulFailover(node);
+      };
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** CLUSTER FAILOVER on the replica, then wait until it says it is master. */
+  private Future<Void> gracefulFailover(HostAndPort replica) {
+    NodeLink link = new NodeLink(vertx, replica, redis, false);
+    long deadline = System.currentTimeMillis() + FAILOVER_DEADLINE_MS;
+    return link.send(Request.cmd(Command.CLUSTER).arg("FAILOVER"), redis.commandTimeoutMs())
+        .compose(ok -> awaitMaster(link, deadline))
+        .eventually(link::close);
+  }
+
+  private Future<Void> awaitMaster(NodeLink link, long deadline) {
+    return link.send(Request.cmd(Command.ROLE), redis.commandTimeoutMs())
+        .transform(reply -> {
+          if (reply.succeeded() && "master".equals(reply.result().get(0).toString())) {
+            return Future.<Void>succeededFuture();
+          }
+          if (System.currentTimeMillis() > deadline) {
+            return Future.<Void>failedFuture("replica " + link.address() + " was not promoted within "
+                + FAILOVER_DEADLINE_MS + " ms");
+          }
+          return timer(ROLE_POLL_MS).compose(v -> awaitMaster(link, deadline));
+        });
+  }
+
+  private Future<Void> timer(long ms) {
+    Promise<Void> promise = Promise.promise();
+    vertx.setTimer(ms, id -> promise.complete());
+    return promise.future();
+  }
+
+  private void remember(JsonObject record) {
+    recent.addFirst(record);
+    while (recent.size() > RECENT) {
+      recent.removeLast();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.failoverlab.monitor.chaos;
+
+import io.failoverlab.common.config.RedisSettings;
+import io.failoverlab.common.contract.ChaosRequest.Action;
+import io.failoverlab.common.redis.ErrorType;
+import io.failoverlab.common.redis.HostAndPort;
+import io.failoverlab.common.redis.NodeLink;
+import io.failoverlab.common.redis.RedisFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+
+/**
+ * Faults caused through Redis itself, so they work on any cluster the monitor can reach (compose,
+ * staging) without access to processes or the Docker socket: crash = SHUTDOWN NOSAVE NOW FORCE (the
+ * process exits without saving, even if it cannot persist), hang = DEBUG SLEEP (the whole server,
+ * cluster bus included, stops for the given seconds; needs enable-debug-command). A node that was
+ * shut down cannot be started from here: its orchestrator restarts it.
+ */
+public final class RedisCommandFaults implements FaultInjector {
+
+  private final Vertx vertx;
+  private final RedisSettings settings;
+
+  public RedisCommandFaults(Vertx vertx, RedisSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+  }
+
+  @Override
+  public String method(Action action, int seconds) {
+    return switch (action) {
+      case CRASH -> "SHUTDOWN NOSAVE NOW FORCE on the node";
+      case HANG -> "DEBUG SLEEP " + seconds + " on the node";
+      case FAILOVER -> "CLUSTER FAILOVER on the replica";
+      case RESTART -> null;
+    };
+  }
+
+  @Override
+  public String whyNot(Action action) {
+    return "restart is only possible in the lab, where the monitor owns the redis-server processes; "
+        + "here the node's orchestrator (docker compose, systemd, Kubernetes) starts it again";
+  }
+
+  @Override
+  public Future<Void> crash(HostAndPort node) {
+    // SHUTDOWN answers nothing when it works: the connection closes as the process exits.
+    return once(node, Request.cmd(Command.SHUTDOWN).arg("NOSAVE").arg("NOW").arg("FORCE"), settings.commandTimeoutMs())
+        .recover(error -> {
+          if (error.getMessage() != null && error.getMessage().contains("syntax error")) {
+            // Before Redis 7.0 SHUTDOWN takes no NOW/FORCE.
+            return once(node, Request.cmd(Command.SHUTDOWN).arg("NOSAVE"), settings.commandTimeoutMs());
+          }
+          return Future.failedFuture(error);
+        });
+  }
+
+  @Override
+  public Future<Void> hang(HostAndPort node, int seconds) {
+    NodeLink link = new NodeLink(vertx, node, settings, false);
+    // The reply only comes when the sleep ends; the fault has taken effect once the command is in.
+    Future<Void> sleeping = link.send(Request.cmd(Command.DEBUG).arg("SLEEP").arg(seconds), seconds * 1000L + 5000)
+        .<Void>mapEmpty()
+        .eventually(link::close);
+    // An error reply (DEBUG disabled) arrives at once; no reply within a moment means it sleeps.
+    return Future.any(sleeping, timer(300)).compose(first -> sleeping.failed()
+        ? Future.failedFuture(sleeping.cause())
+        : Future.<Void>succeededFuture());
+  }
+
+  @Override
+  public Future<Void> restart(HostAndPort node) {
+    return Future.failedFuture(new ChaosRefusal(501, whyNot(Action.RESTART)));
+  }
+
+  /** One command on a connection of its own; a connection closed by the node counts as done. */
+  private Future<Void> once(HostAndPort node, Request request, long timeoutMs) {
+    NodeLink link = new NodeLink(vertx, node, settings, false);
+    return link.send(request, timeoutMs)
+        .<Void>mapEmpty()
+        .recover(error -> error instanceof RedisFailure failure && failure.type() == ErrorType.CONNECTION
+            && failure.maybeApplied()
+            ? Future.succeededFuture()
+            : Future.failedFuture(error))
+        .eventually(link::close);
+  }
+
+  private Future<Void> timer(long ms) {
+    io.vertx.core.Promise<Void> promise = io.vertx.core.Promise.promise();
+    vertx.setTimer(ms, id -> promise.tryComplete());
+    return promise.future();
+  }
+}
