@@ -355,7 +355,9 @@ final class Incident {
         openedAt,
         closedAt,
         openedBy,
-        "monitor wall clock, epoch ms; topology timestamps precise to one poll interval = " + pollIntervalMs + " ms",
+        "monitor wall clock, epoch ms; a topology milestone is stamped at the start of the poll that saw it, "
+            + "at most one poll interval (" + pollIntervalMs + " ms) plus one poll after the fact (a poll waits at "
+            + "most the Redis command deadline for a hung node); client milestones are the clients' own times",
         pollIntervalMs,
         milestones,
         durations,
