@@ -19,8 +19,9 @@ public final class Addresses {
   /** Publish, {@link IncidentReport}: an incident opened, changed or closed. */
   public static final String INCIDENT = "failoverlab.incident";
   /**
-   * Request/reply: {@link ChaosRequest} in, {@link ChaosAction} back once accepted; a refusal fails
-   * the reply with the HTTP status the kill endpoint would give (400, 404, 409, 501) as failure code.
+   * Request/reply, in the monitor's own JVM only (local consumer: it takes no token): {@link ChaosRequest}
+   * in, {@link ChaosAction} back once accepted; a refusal fails the reply with the HTTP status the kill
+   * endpoint would give (400, 404, 409, 501) as failure code.
    */
   public static final String CHAOS = "failoverlab.chaos";
   /** Publish, {@link ChaosAction}: a fault is being injected (incidents show it as "fault injected"). */

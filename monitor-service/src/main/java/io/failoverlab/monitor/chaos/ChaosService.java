@@ -98,11 +98,12 @@ public final class ChaosService {
   }
 
   /**
-   * Serves {@link io.failoverlab.common.contract.Addresses#CHAOS}: the drill's way in. No token:
-   * only code on the event bus can send here, never a browser (the page's bridge is outbound only).
+   * Serves {@link io.failoverlab.common.contract.Addresses#CHAOS}: the drill's way in. No token, so
+   * a local consumer only: code in this JVM can send here, other members of a clustered event bus
+   * cannot (they use the HTTP endpoint and its token), and never a browser.
    */
   public MessageConsumer<JsonObject> listen(EventBus bus) {
-    return bus.consumer(Addresses.CHAOS, message -> {
+    return bus.localConsumer(Addresses.CHAOS, message -> {
       ChaosRequest request;
       try {
         request = ChaosRequest.fromJson(message.body());
