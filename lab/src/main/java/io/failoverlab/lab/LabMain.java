@@ -2,6 +2,7 @@ package io.failoverlab.lab;
 
 import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
+import io.failoverlab.lab.drill.DrillCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Spec;
  * 2 bad command line or configuration.
  */
 @Command(name = "failover-lab", mixinStandardHelpOptions = true, version = "failover-lab 0.1.0",
+    subcommands = DrillCommand.class,
     description = "Starts a local Redis Cluster and the writer, reader and monitor services in one JVM.")
 public final class LabMain implements Callable<Integer> {
 

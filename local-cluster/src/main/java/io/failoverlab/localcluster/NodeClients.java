@@ -9,6 +9,8 @@ import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * cluster routing). Every command gets a deadline, so a SIGSTOPped node cannot stall the caller.
  */
 final class NodeClients {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeClients.class);
 
   static final Duration COMMAND_DEADLINE = Duration.ofSeconds(1);
 
@@ -42,7 +46,13 @@ final class NodeClients {
     if (closed) {
       return Future.failedFuture(new IllegalStateException("clients closed (cluster stopped)"));
     }
-    return client(port).send(request)
+    return client(port).connect()
+        .compose(connection -> {
+          // A pooled connection keeps the handler it was last given, also while idle in the pool; the
+          // client's default logs every reset (each crash drill) as an ERROR with a stack trace.
+          connection.exceptionHandler(error -> LOG.debug("event=node-connection-error port={} error=\"{}\"", port, error.toString()));
+          return connection.send(request).eventually(connection::close);
+        })
         .timeout(COMMAND_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(new IllegalStateException("node " + port + ": " + label + " failed: " + e.getMessage(), e)));
   }

@@ -152,6 +152,10 @@ public final class MonitorVerticle extends VerticleBase {
   /** Announces an accepted chaos action: on the event bus, and as the open incident's cause. */
   private void onFaultInjected(ChaosAction action) {
     vertx.eventBus().publish(Addresses.CHAOS_ACTION, action.toJson());
+    if (action.action() == ChaosRequest.Action.RESTART) {
+      // Bringing a node back repairs; it is not a fault and must not open an incident.
+      return;
+    }
     // A graceful failover replaces the master: that master is the node the incident is about.
     String node = action.action() == ChaosRequest.Action.FAILOVER && action.master() != null
         ? action.master() : action.node();

@@ -206,6 +206,8 @@ public final class ClusterRouter {
     NodeLink link = link(target.node());
     long sentAt = System.currentTimeMillis();
     long timeout = Math.min(settings.commandTimeoutMs(), left);
+    // A deadline cut short by the operation's own budget proves nothing about the node.
+    boolean fullDeadline = timeout >= settings.commandTimeoutMs();
     Future<Response> reply = asking ? link.sendAsking(op.request.get(), timeout) : link.send(op.request.get(), timeout);
     reply.onComplete(result -> {
       if (result.succeeded()) {
@@ -221,6 +223,10 @@ public final class ClusterRouter {
         }
         op.lastFailure = failure;
         op.observer.attemptFailed(failure, sentAt);
+        if (failure.type() == ErrorType.TIMEOUT && !fullDeadline) {
+          op.promise.tryFail(failure);
+          return;
+        }
         onFailure(op, target, failure);
       }
     });

@@ -96,16 +96,17 @@ public final class NodeLink {
           }
           return connection.send(request)
               .timeout(left, TimeUnit.MILLISECONDS)
-              .recover(error -> Future.failedFuture(onSendFailure(index, connection, error)));
+              .recover(error -> Future.failedFuture(onSendFailure(index, connection, error, timeoutMs)));
         });
   }
 
-  private RedisFailure onSendFailure(int index, RedisConnection connection, Throwable error) {
+  private RedisFailure onSendFailure(int index, RedisConnection connection, Throwable error, long timeoutMs) {
     String message = String.valueOf(error.getMessage());
     // These two are refused by the client before anything is written.
     boolean sent = !(message.startsWith("Connection is closed") || message.contains("waiting queue is full"));
     RedisFailure failure = RedisFailure.of(error, address, sent);
-    if (failure.type() == ErrorType.TIMEOUT) {
+    // Only a full command deadline says the node is stuck; a shorter one was the caller running out of time.
+    if (failure.type() == ErrorType.TIMEOUT && timeoutMs >= settings.commandTimeoutMs()) {
       reset("command timed out");
     } else if (failure.type() == ErrorType.CONNECTION) {
       drop(index, connection);
