@@ -17,6 +17,7 @@ final class Banner {
     return String.join("\n",
         "failover-lab is running",
         clusterLines(lab),
+        "  live page:    " + monitor + "/",
         "  monitor:      " + monitor + "/api/topology  " + monitor + "/api/incidents  " + monitor + "/metrics",
         "  writer:       " + writer + "/stats  " + writer + "/health/ready",
         "  reader:       " + reader + "/stats  " + reader + "/health/ready",

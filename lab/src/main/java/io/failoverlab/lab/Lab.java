@@ -11,7 +11,9 @@ import io.failoverlab.writer.WriterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -44,6 +46,7 @@ public final class Lab {
   private Future<Void> stopping;
   private final Promise<Void> stopped = Promise.promise();
   private String chaosToken;
+  private final Map<VerticleBase, String> deployments = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Lab(LabOptions options, Vertx vertx, PrometheusMeterRegistry registry, LocalRedisCluster cluster) {
     this.options = options;
@@ -70,7 +73,7 @@ public final class Lab {
    */
   public static Future<Lab> start(LabOptions options, Env env) {
     PrometheusMeterRegistry registry = MetricsSetup.newRegistry();
-    Vertx vertx = MetricsSetup.newVertx(registry);
+    Vertx vertx = newVertx(registry);
     LocalRedisCluster cluster = LocalRedisCluster.create(vertx, options.clusterConfig());
     cluster.leaveShutdownToOwner();
     Lab lab = new Lab(options, vertx, registry, cluster);
@@ -86,9 +89,14 @@ public final class Lab {
       return Future.failedFuture(new ConfigException("REDIS_NODES", "required to work against an existing cluster"));
     }
     PrometheusMeterRegistry registry = MetricsSetup.newRegistry();
-    Vertx vertx = MetricsSetup.newVertx(registry);
+    Vertx vertx = newVertx(registry);
     Lab lab = new Lab(options, vertx, registry, null);
     return lab.launch(env, env.optional("REDIS_NODES").get());
+  }
+
+  /** A blocked event loop is reported with its stack as soon as it is reported at all (2 s). */
+  private static Vertx newVertx(PrometheusMeterRegistry registry) {
+    return MetricsSetup.newVertx(registry, new VertxOptions().setWarningExceptionTime(2).setWarningExceptionTimeUnit(TimeUnit.SECONDS));
   }
 
   private Future<Lab> launch(Env env, String seeds) {
@@ -103,14 +111,25 @@ public final class Lab {
     // A promise of our own, bound to no context: its listeners must still run after vertx.close().
     Promise<Lab> started = Promise.promise();
     clusterStarted
-        .compose(v -> vertx.deployVerticle(monitor))
-        .compose(v -> Future.join(vertx.deployVerticle(writer), vertx.deployVerticle(reader)))
+        .compose(v -> deploy(monitor))
+        .compose(v -> Future.join(deploy(writer), deploy(reader)))
         .onSuccess(v -> started.complete(this))
         .onFailure(error -> {
           LOG.error("event=lab_start_failed error=\"{}\"", error.toString(), error);
           stop().onComplete(ignored -> started.fail(error));
         });
     return started.future();
+  }
+
+  private Future<String> deploy(VerticleBase service) {
+    return vertx.deployVerticle(service).onSuccess(id -> deployments.put(service, id));
+  }
+
+  /** Stops one service of the lab (the others keep running): for tests of a service going away. */
+  public Future<Void> undeploy(VerticleBase service) {
+    String id = deployments.remove(service);
+    return id == null ? Future.failedFuture(new IllegalArgumentException("not a running service of this lab"))
+        : vertx.undeploy(id);
   }
 
   private void createServices(Env env, String seeds) {

@@ -2,6 +2,7 @@ package io.failoverlab.lab;
 
 import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
+import io.failoverlab.lab.bench.BenchCommand;
 import io.failoverlab.lab.drill.DrillCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
  * 2 bad command line or configuration.
  */
 @Command(name = "failover-lab", mixinStandardHelpOptions = true, version = "failover-lab 0.1.0",
-    subcommands = DrillCommand.class,
+    subcommands = {DrillCommand.class, BenchCommand.class},
     description = "Starts a local Redis Cluster and the writer, reader and monitor services in one JVM.")
 public final class LabMain implements Callable<Integer> {
 

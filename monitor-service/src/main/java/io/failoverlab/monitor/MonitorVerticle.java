@@ -17,6 +17,7 @@ import io.failoverlab.monitor.chaos.ChaosService;
 import io.failoverlab.monitor.chaos.ChaosToken;
 import io.failoverlab.monitor.chaos.FaultInjector;
 import io.failoverlab.monitor.chaos.RedisCommandFaults;
+import io.failoverlab.monitor.web.LivePage;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -258,6 +259,7 @@ public final class MonitorVerticle extends VerticleBase {
           report -> HttpErrors.sendJson(rc, report.toJson()),
           () -> HttpErrors.send(rc, 404, "no incident " + id));
     });
+    LivePage.mount(vertx, router);
   }
 
   private void topology(RoutingContext rc) {

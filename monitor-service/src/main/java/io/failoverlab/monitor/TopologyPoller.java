@@ -4,6 +4,7 @@ import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.redis.HostAndPort;
 import io.failoverlab.common.redis.NodeLink;
+import io.failoverlab.common.redis.RedisFailure;
 import io.failoverlab.common.topology.ClusterNode;
 import io.failoverlab.common.topology.ClusterNodesParser;
 import io.failoverlab.common.topology.InfoParser;
@@ -66,7 +67,32 @@ final class TopologyPoller {
 
   /** Runs the first poll (so a deployed monitor has a snapshot), then polls until {@link #stop()}. */
   Future<Void> start() {
-    return runPoll();
+    long deadline = System.currentTimeMillis() + Math.max(2000, 4L * settings.redis().commandTimeoutMs());
+    return firstAnswer(deadline);
+  }
+
+  /**
+   * The first poll, repeated (within a short window) until some node answers or refuses us: down
+   * nodes are an answer to wait out, refused credentials a configuration error. A cold JVM's first
+   * connection can miss its deadline, so one timed-out poll is not yet an answer.
+   */
+  private Future<Void> firstAnswer(long deadline) {
+    return recordedPoll().compose(ignored -> {
+      String refused = lastAnsweredAt > 0 ? null : lastErrors.values().stream()
+          .filter(RedisFailure::isAuthenticationFailure).findFirst().orElse(null);
+      if (refused != null) {
+        return stop().compose(stopped -> Future.<Void>failedFuture(RedisFailure.credentialsRefused(refused)));
+      }
+      if (lastAnsweredAt == 0 && !stopped && System.currentTimeMillis() < deadline) {
+        io.vertx.core.Promise<Void> again = io.vertx.core.Promise.promise();
+        timer = vertx.setTimer(settings.pollIntervalMs(), id -> firstAnswer(deadline).onComplete(again));
+        return again.future();
+      }
+      if (!stopped) {
+        timer = vertx.setTimer(settings.pollIntervalMs(), id -> runPoll());
+      }
+      return Future.<Void>succeededFuture();
+    });
   }
 
   Future<Void> stop() {
@@ -102,24 +128,34 @@ final class TopologyPoller {
         .put("nodes", nodes);
   }
 
-  private Future<Void> runPoll() {
+  /** One poll, then the next one an interval after this one started: never two in flight. */
+  private void runPoll() {
     long startNanos = System.nanoTime();
-    return pollOnce().onComplete(result -> {
+    recordedPoll().onComplete(done -> {
+      if (!stopped) {
+        long delay = settings.pollIntervalMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        timer = vertx.setTimer(Math.max(1, delay), id -> runPoll());
+      }
+    });
+  }
+
+  /** One poll with its bookkeeping (count, duration); never fails. */
+  private Future<Void> recordedPoll() {
+    long startNanos = System.nanoTime();
+    return pollOnce().transform(result -> {
       long elapsedNanos = System.nanoTime() - startNanos;
-      if (stopped) {
-        return;
+      if (!stopped) {
+        polls++;
+        lastPollMs = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
+        maxPollMs = Math.max(maxPollMs, lastPollMs);
+        pollDurationNanos.accept(elapsedNanos);
+        if (result.failed()) {
+          // A bug in the merge, not a Redis failure (those are answers): log it and keep polling.
+          LOG.error("event=poll_failed error=\"{}\"", result.cause().toString(), result.cause());
+        }
       }
-      polls++;
-      lastPollMs = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
-      maxPollMs = Math.max(maxPollMs, lastPollMs);
-      pollDurationNanos.accept(elapsedNanos);
-      if (result.failed()) {
-        // A bug in the merge, not a Redis failure (those are answers): log it and keep polling.
-        LOG.error("event=poll_failed error=\"{}\"", result.cause().toString(), result.cause());
-      }
-      long delay = settings.pollIntervalMs() - TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
-      timer = vertx.setTimer(Math.max(1, delay), id -> runPoll());
-    }).mapEmpty();
+      return Future.<Void>succeededFuture();
+    });
   }
 
   private Future<MergedTopology> pollOnce() {

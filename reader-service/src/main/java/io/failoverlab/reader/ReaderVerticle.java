@@ -89,17 +89,18 @@ public final class ReaderVerticle extends LoadClientVerticle {
 
   @Override
   protected Future<?> operate(String key) {
-    String shard = router.shardLabel(key);
     long start = System.nanoTime();
     // The floor must be taken before the read is sent: only then is "value below floor" proof of loss.
     FloorCheck.Floor floor = check.floorFor(key);
     return router.execute(key, () -> Request.cmd(Command.GET).arg(key),
-            (failure, sentAt) -> recorder.attemptFailed(shard, failure, sentAt))
+            // The shard is named when each result comes in: at start-up the topology may not be known yet.
+            (failure, sentAt) -> recorder.attemptFailed(router.shardLabel(key), failure, sentAt))
         .onSuccess(reply -> {
+          String shard = router.shardLabel(key);
           judge(key, shard, value(reply), floor);
           recorder.succeeded(shard, start);
         })
-        .onFailure(error -> recorder.failed(shard, error, start));
+        .onFailure(error -> recorder.failed(router.shardLabel(key), error, start));
   }
 
   private void judge(String key, String shard, long value, FloorCheck.Floor floor) {

@@ -1,6 +1,7 @@
 package io.failoverlab.writer;
 
 import io.failoverlab.common.contract.AckFloors;
+import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,22 @@ final class CounterLedger {
       }
     });
     return floors;
+  }
+
+  /** Every key: floor (last acknowledged reply, -1 if none), acknowledged, unknown-outcome and lost writes. */
+  JsonObject toJson() {
+    JsonObject keys = new JsonObject();
+    entries.forEach((key, entry) -> keys.put(key, new JsonObject()
+        .put("floor", entry.floor)
+        .put("generation", entry.generation)
+        .put("acknowledged", entry.acknowledged)
+        .put("unknownOutcome", entry.unknown)
+        .put("lost", entry.lost)));
+    return new JsonObject()
+        .put("acknowledged", totalAcknowledged())
+        .put("unknownOutcome", totalUnknown())
+        .put("lost", totalLost())
+        .put("keys", keys);
   }
 
   long totalAcknowledged() {

@@ -6,10 +6,12 @@ import io.failoverlab.common.client.LoadClientVerticle;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.http.HttpErrors;
 import io.failoverlab.common.redis.ReadFrom;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.EnumSet;
@@ -72,16 +74,17 @@ public final class WriterVerticle extends LoadClientVerticle {
 
   @Override
   protected Future<?> operate(String key) {
-    String shard = router.shardLabel(key);
     long start = System.nanoTime();
+    // The shard is named when each result comes in: at start-up the topology may not be known yet.
     return router.execute(key, () -> Request.cmd(Command.INCR).arg(key), (failure, sentAt) -> {
-          recorder.attemptFailed(shard, failure, sentAt);
+          recorder.attemptFailed(router.shardLabel(key), failure, sentAt);
           if (failure.maybeApplied()) {
             ledger.unknownOutcome(key);
             recorder.add(ClientRecorder.Extra.UNACKNOWLEDGED_WRITES, 1);
           }
         })
         .onSuccess(reply -> {
+          String shard = router.shardLabel(key);
           long floorBefore = ledger.floor(key);
           long lost = ledger.acknowledged(key, reply.toLong());
           if (lost > 0) {
@@ -91,12 +94,26 @@ public final class WriterVerticle extends LoadClientVerticle {
           }
           recorder.succeeded(shard, start);
         })
-        .onFailure(error -> recorder.failed(shard, error, start));
+        .onFailure(error -> recorder.failed(router.shardLabel(key), error, start));
   }
 
   private void publishFloors() {
     AckFloors floors = new AckFloors(instance, System.currentTimeMillis(), ledger.floors());
     vertx.eventBus().publish(Addresses.WRITER_FLOORS, floors.toJson());
+  }
+
+  /**
+   * The ledger as {@code GET /api/ledger} shows it. Call on this verticle's event loop, or once it is
+   * undeployed (its last operations have then finished).
+   */
+  public JsonObject ledgerSnapshot() {
+    return ledger.toJson();
+  }
+
+  /** {@code GET /api/ledger}: per key what the writer knows, so anyone can check the server against it. */
+  @Override
+  protected void addRoutes(Router router) {
+    router.get("/api/ledger").handler(rc -> HttpErrors.sendJson(rc, ledger.toJson()));
   }
 
   @Override

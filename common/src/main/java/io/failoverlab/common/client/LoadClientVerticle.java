@@ -54,6 +54,10 @@ public abstract class LoadClientVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Service-specific HTTP routes, added before the server listens. */
+  protected void addRoutes(io.vertx.ext.web.Router router) {
+  }
+
   /** Service-specific parts of {@code /stats}. */
   protected void describe(JsonObject stats) {
   }
@@ -66,6 +70,7 @@ public abstract class LoadClientVerticle extends VerticleBase {
     recorder = new ClientRecorder(vertx, registry, service(), op(), instance, extraCounters(), () -> loop.inFlight());
     readiness = new Readiness(vertx, instance, this::redisStatus);
     http = new ServiceHttpServer(vertx, settings.http(), registry, readiness.checks(), this::stats);
+    addRoutes(http.router());
     return Future.join(router.start(), readiness.ready(), startMore(), http.listen())
         .onSuccess(started -> {
           recorder.start();
@@ -96,14 +101,23 @@ public abstract class LoadClientVerticle extends VerticleBase {
     return instance;
   }
 
+  /**
+   * Ready when the cluster answers and every slot has a master this client can reach: while a shard
+   * has no master (or before its replica is promoted) some keys cannot be served, and readiness says
+   * which.
+   */
   private JsonObject redisStatus() {
     long sinceContact = System.currentTimeMillis() - router.lastContactMillis();
     long window = Math.max(3000, 3L * settings.redis().topologyRefreshMs());
-    boolean ok = router.hasTopology() && router.lastContactMillis() > 0 && sinceContact <= window;
+    boolean answering = router.hasTopology() && router.lastContactMillis() > 0 && sinceContact <= window;
+    int uncovered = router.slots().uncoveredSlots();
+    java.util.List<String> shardsDown = router.shardsDown();
     return new JsonObject()
-        .put("ok", ok)
+        .put("ok", answering && uncovered == 0 && shardsDown.isEmpty())
         .put("topologyKnown", router.hasTopology())
-        .put("msSinceLastReply", router.lastContactMillis() == 0 ? null : sinceContact);
+        .put("msSinceLastReply", router.lastContactMillis() == 0 ? null : sinceContact)
+        .put("uncoveredSlots", uncovered)
+        .put("shardsDown", new io.vertx.core.json.JsonArray(shardsDown));
   }
 
   private JsonObject stats() {

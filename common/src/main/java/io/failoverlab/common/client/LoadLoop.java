@@ -31,6 +31,7 @@ public final class LoadLoop {
   private long lastTickNanos;
   private long timer = -1;
   private boolean running;
+  private boolean launchingInline;
   private Promise<Void> drained;
 
   public LoadLoop(Vertx vertx, List<String> keys, int ratePerSecond, int maxInFlight,
@@ -112,6 +113,17 @@ public final class LoadLoop {
     }
   }
 
+  /** Flat-out mode, after key {@code done} finished: the first free key after it (usually its neighbour). */
+  private void launchFreeKeyAfter(int done) {
+    for (int scanned = 1; scanned <= keys.size(); scanned++) {
+      int index = (done + scanned) % keys.size();
+      if (!busy[index]) {
+        launch(index);
+        return;
+      }
+    }
+  }
+
   private void launch(int index) {
     busy[index] = true;
     inFlight++;
@@ -128,12 +140,29 @@ public final class LoadLoop {
         drained.tryComplete();
       }
       if (running && ratePerSecond == 0) {
-        // Next turn of the event loop, so a run of instant failures cannot recurse deeply.
-        vertx.runOnContext(v -> {
-          if (running && inFlight < maxInFlight) {
-            launchFreeKey();
+        if (!launchingInline) {
+          // Right away, inside the reply's handler: a write made while its connection is still reading is
+          // flushed with the others at the end of that read, so replies that arrive together go out again
+          // together, one write for many commands (what redis-benchmark -P does). Measured with the bench's
+          // throughput run: about 2.5x the writer's ops/s of launching on the next turn, where every command
+          // was a write and a flush of its own.
+          // The key after this one is usually on the same shard (keys are laid out by slot): same connection.
+          launchingInline = true;
+          try {
+            if (inFlight < maxInFlight) {
+              launchFreeKeyAfter(index);
+            }
+          } finally {
+            launchingInline = false;
           }
-        });
+        } else {
+          // Completed during an inline launch (an instant failure): next turn, so failures cannot recurse deeply.
+          vertx.runOnContext(v -> {
+            if (running && inFlight < maxInFlight) {
+              launchFreeKey();
+            }
+          });
+        }
       }
     });
   }

@@ -1,6 +1,7 @@
 package io.failoverlab.common.client;
 
 import io.failoverlab.common.contract.OutageEvent;
+import io.failoverlab.common.redis.ClusterRouter;
 import io.failoverlab.common.redis.ErrorType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,8 +67,20 @@ public final class OutageTracker {
     }
   }
 
-  /** An operation on {@code shard} succeeded at {@code at}: ends the shard's outage if there is one. */
+  /**
+   * An operation on {@code shard} succeeded at {@code at}: ends the shard's outage if there is one,
+   * and an outage of the {@link ClusterRouter#UNKNOWN_SHARD} (failures before the topology was known, e.g. at
+   * start-up while Redis was away): any success proves the cluster answers again, and no later
+   * success would carry that label to end it.
+   */
   public void succeeded(String shard, long at) {
+    end(shard, at);
+    if (!ClusterRouter.UNKNOWN_SHARD.equals(shard)) {
+      end(ClusterRouter.UNKNOWN_SHARD, at);
+    }
+  }
+
+  private void end(String shard, long at) {
     Outage outage = active.remove(shard);
     if (outage != null) {
       lastEnded = new OutageEvent(service, instance, OutageEvent.Phase.END, shard, at, outage.startedAt,

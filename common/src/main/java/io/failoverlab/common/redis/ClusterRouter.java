@@ -40,9 +40,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterRouter {
 
+  /** The shard label of a key whose slot no known node serves (before the first topology, say). */
+  public static final String UNKNOWN_SHARD = "unknown";
+
   private static final Logger LOG = LoggerFactory.getLogger(ClusterRouter.class);
   private static final int MAX_REDIRECTS_IN_A_ROW = 5;
   private static final long MIN_REFRESH_GAP_MS = 25;
+  /** How long start() keeps asking for a first topology before it lets the service start without one. */
+  private static final long START_WINDOW_MS = 2000;
 
   private final Vertx vertx;
   private final RedisSettings settings;
@@ -72,13 +77,32 @@ public final class ClusterRouter {
   }
 
   /**
-   * Starts the topology refresh and node probes. Completes when the first topology is known or the
-   * first attempt failed: a service must start (and report not ready) while Redis is still down.
+   * Starts the topology refresh and node probes. Completes when the first topology is known, or when
+   * no node gave a conclusive answer within a short start-up window: a service must start (and report
+   * not ready) while Redis is still down. The one failure that stops it is the cluster refusing our
+   * credentials: waiting cannot fix that. (A cold JVM's first connection can miss its deadline, so
+   * one timed-out attempt is not yet an answer.)
    */
   public Future<Void> start() {
     refreshTimer = vertx.setPeriodic(settings.topologyRefreshMs(), id -> requestRefresh());
     probeTimer = vertx.setPeriodic(settings.nodeProbeMs(), id -> probeDownNodes());
-    return refresh().recover(error -> Future.succeededFuture());
+    long deadline = System.currentTimeMillis() + Math.max(START_WINDOW_MS, 4L * settings.commandTimeoutMs());
+    return firstTopology(deadline);
+  }
+
+  private Future<Void> firstTopology(long deadline) {
+    return refresh().recover(error -> {
+      if (RedisFailure.isAuthenticationFailure(error)) {
+        close();
+        return Future.failedFuture(RedisFailure.credentialsRefused(error));
+      }
+      if (closed || System.currentTimeMillis() >= deadline) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> retried = Promise.promise();
+      vertx.setTimer(Math.max(1, settings.retryBackoffMaxMs()), id -> firstTopology(deadline).onComplete(retried));
+      return retried.future();
+    });
   }
 
   public Future<Void> close() {
@@ -104,8 +128,8 @@ public final class ClusterRouter {
 
   /** The label of the shard serving {@code key} now ("0-5460"), or "unknown" before any topology. */
   public String shardLabel(String key) {
-    SlotMap.Shard shard = slots.shardOf(SlotHash.slot(key));
-    return shard == null ? "unknown" : shard.label();
+    String label = slots.labelOf(SlotHash.slot(key));
+    return label == null ? "unknown" : label;
   }
 
   public SlotMap slots() {
@@ -114,6 +138,17 @@ public final class ClusterRouter {
 
   public boolean hasTopology() {
     return !slots.isEmpty();
+  }
+
+  /** Shards (by slot label) whose master this router currently believes down. */
+  public List<String> shardsDown() {
+    List<String> down = new ArrayList<>();
+    for (SlotMap.Shard shard : slots.shards()) {
+      if (isDown(shard.master())) {
+        down.add(shard.label());
+      }
+    }
+    return down;
   }
 
   /** Wall-clock millis of the last reply of any kind from any node (0 = never). */
@@ -143,6 +178,7 @@ public final class ClusterRouter {
         .put("knownNodes", known.size())
         .put("downNodes", down)
         .put("uncoveredSlots", slots.uncoveredSlots())
+        .put("shardsDown", new JsonArray(shardsDown()))
         .put("shards", shards)
         .put("topologyRefreshes", refreshes)
         .put("promotionsSeen", promotionsSeen)
@@ -192,7 +228,8 @@ public final class ClusterRouter {
     }
     Target target = route(op);
     if (target == null) {
-      RedisFailure failure = new RedisFailure(ErrorType.CONNECTION, false, null, "no reachable node knows this slot");
+      RedisFailure failure = new RedisFailure(ErrorType.CONNECTION, false, null,
+          "no reachable node serves slot " + op.slot);
       op.observer.attemptFailed(failure, System.currentTimeMillis());
       op.lastFailure = failure;
       requestRefresh();
@@ -247,6 +284,10 @@ public final class ClusterRouter {
       if (replica != null) {
         return new Target(replica, shard, masterDown && readFrom == ReadFrom.MASTER);
       }
+    }
+    if (masterDown) {
+      // Master and replicas all unreachable: don't hammer a dead port; the probes notice the first to return.
+      return null;
     }
     return new Target(shard.master(), shard, false);
   }
@@ -417,9 +458,13 @@ public final class ClusterRouter {
         refreshWanted = false;
         requestRefresh();
       }
-      return answered.isEmpty()
-          ? Future.failedFuture(new RedisFailure(ErrorType.CONNECTION, false, null, "no node answered CLUSTER NODES"))
-          : Future.<Void>succeededFuture();
+      if (answered.isEmpty()) {
+        // Keep the first reason a node gave: "refused our password" must not become "no answer".
+        Throwable first = views.stream().filter(Future::failed).map(Future::cause).findFirst().orElse(null);
+        return Future.failedFuture(first != null && RedisFailure.isAuthenticationFailure(first) ? first
+            : new RedisFailure(ErrorType.CONNECTION, false, null, "no node answered CLUSTER NODES"));
+      }
+      return Future.<Void>succeededFuture();
     });
   }
 

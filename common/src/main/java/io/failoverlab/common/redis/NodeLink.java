@@ -86,6 +86,11 @@ public final class NodeLink {
       return Future.failedFuture(new RedisFailure(ErrorType.CONNECTION, false, address, "link closed"));
     }
     int index = Math.floorMod(next++, connections.length);
+    RedisConnection open = connections[index];
+    if (open != null) {
+      // The usual case, kept to as few futures as possible: it runs for every command.
+      return sendOn(index, open, request, timeoutMs, asking);
+    }
     long startNanos = System.nanoTime();
     return connection(index, Math.min(settings.connectTimeoutMs(), timeoutMs))
         .recover(error -> Future.failedFuture(RedisFailure.of(error, address, false)))
@@ -98,6 +103,16 @@ public final class NodeLink {
               .timeout(left, TimeUnit.MILLISECONDS)
               .recover(error -> Future.failedFuture(onSendFailure(index, connection, error, timeoutMs)));
         });
+  }
+
+  private Future<Response> sendOn(int index, RedisConnection connection, Request request, long timeoutMs,
+                                  boolean asking) {
+    if (asking) {
+      connection.send(Request.cmd(Command.ASKING));
+    }
+    return connection.send(request)
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(error -> Future.failedFuture(onSendFailure(index, connection, error, timeoutMs)));
   }
 
   private RedisFailure onSendFailure(int index, RedisConnection connection, Throwable error, long timeoutMs) {
@@ -142,11 +157,12 @@ public final class NodeLink {
         connections[index] = connection;
         connection.endHandler(v -> drop(index, connection));
         connection.exceptionHandler(error -> drop(index, connection));
-      } else {
+      } else if (ErrorType.classify(result.cause()) == ErrorType.TIMEOUT) {
         // A connect that timed out may still complete later, half-open to a hung node:
         // closing the generation closes whatever it opened.
-        reset("connect failed: " + result.cause().getMessage());
+        reset("connect timed out: " + result.cause().getMessage());
       }
+      // A refused connect leaves nothing behind: keep the client, no churn while a node is down.
     });
     return attempt;
   }

@@ -31,6 +31,34 @@ public final class RedisFailure extends RuntimeException {
     return new RedisFailure(type, unknown, node, message);
   }
 
+  /**
+   * Whether Redis refused our credentials (wrong password or user, or a password it requires and we
+   * did not send): a configuration problem, not a failover.
+   */
+  public static boolean isAuthenticationFailure(Throwable error) {
+    return error != null && isAuthenticationFailure(error.getMessage());
+  }
+
+  /** The same, for a failure already turned into text (it may carry a prefix, e.g. the node). */
+  public static boolean isAuthenticationFailure(String message) {
+    if (message == null) {
+      return false;
+    }
+    return message.contains("WRONGPASS") || message.contains("NOAUTH")
+        || message.contains("invalid password") || message.contains("invalid username-password")
+        || message.contains("AUTH <password> called without any password configured");
+  }
+
+  /** The start-up error for refused credentials, naming the variables to fix. */
+  public static io.failoverlab.common.config.ConfigException credentialsRefused(Throwable error) {
+    return credentialsRefused(error.getMessage());
+  }
+
+  public static io.failoverlab.common.config.ConfigException credentialsRefused(String reason) {
+    return new io.failoverlab.common.config.ConfigException("REDIS_PASSWORD",
+        "the cluster refused the credentials (REDIS_USER / REDIS_PASSWORD): " + reason);
+  }
+
   public ErrorType type() {
     return type;
   }

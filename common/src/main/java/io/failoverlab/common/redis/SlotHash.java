@@ -26,6 +26,32 @@ public final class SlotHash {
   }
 
   public static int slot(String key) {
+    // Every operation hashes its key: the usual ASCII key is hashed from its chars, with no copy.
+    // '{' and '}' are single bytes in UTF-8 and no multi-byte sequence contains an ASCII byte, so the
+    // hash tag is found at the same place either way.
+    int start = 0;
+    int end = key.length();
+    int open = key.indexOf('{');
+    if (open >= 0) {
+      int close = key.indexOf('}', open + 1);
+      if (close > open + 1) {
+        start = open + 1;
+        end = close;
+      }
+    }
+    int crc = 0;
+    for (int i = start; i < end; i++) {
+      char c = key.charAt(i);
+      if (c >= 0x80) {
+        return slotOfUtf8(key);
+      }
+      crc = ((crc << 8) ^ TABLE[((crc >>> 8) ^ c) & 0xFF]) & 0xFFFF;
+    }
+    return crc & (SLOTS - 1);
+  }
+
+  /** The slot from the key's UTF-8 bytes: keys with non-ASCII characters in the hashed part. */
+  static int slotOfUtf8(String key) {
     byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
     int start = 0;
     int end = bytes.length;

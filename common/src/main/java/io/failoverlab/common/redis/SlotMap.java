@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which node serves each hash slot, and the replicas that could take over. Immutable: the router
@@ -33,16 +34,27 @@ public final class SlotMap {
 
   private final Shard[] bySlot;
   private final List<Shard> shards;
+  // Asked for on every operation (metrics, outages): formatted once per map, not once per call.
+  private final Map<Shard, String> labels = new java.util.IdentityHashMap<>();
 
   private SlotMap(Shard[] bySlot) {
     this.bySlot = bySlot;
-    LinkedHashMap<Shard, Boolean> distinct = new LinkedHashMap<>();
+    // The slots share a few Shard objects: collect them by identity, not by (deep, costly) record hash.
+    Set<Shard> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<Shard> ordered = new ArrayList<>();
     for (Shard shard : bySlot) {
-      if (shard != null) {
-        distinct.putIfAbsent(shard, Boolean.TRUE);
+      if (shard != null && distinct.add(shard)) {
+        ordered.add(shard);
       }
     }
-    this.shards = List.copyOf(distinct.keySet());
+    this.shards = List.copyOf(ordered);
+    ordered.forEach(shard -> labels.put(shard, shard.label()));
+  }
+
+  /** The label of the shard serving {@code slot} ("0-5460"), or null when no node serves it. */
+  public String labelOf(int slot) {
+    Shard shard = bySlot[slot];
+    return shard == null ? null : labels.get(shard);
   }
 
   /** The shard serving {@code slot}, or null when no node serves it. */

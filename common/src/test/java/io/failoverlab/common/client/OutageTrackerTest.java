@@ -41,6 +41,16 @@ class OutageTrackerTest {
   }
 
   @Test
+  void failuresBeforeTheTopologyWasKnownEndAtTheFirstSuccessAnywhere() {
+    tracker.attemptFailed("unknown", ErrorType.CONNECTION, 1000);
+    tracker.attemptFailed("0-5460", ErrorType.CONNECTION, 1100);
+    tracker.succeeded("5461-10922", 1500);
+    assertThat(tracker.activeShards()).containsExactly("0-5460");
+    assertThat(events).filteredOn(e -> e.phase() == OutageEvent.Phase.END).singleElement()
+        .satisfies(end -> assertThat(end.shard()).isEqualTo("unknown"));
+  }
+
+  @Test
   void aRedirectAloneIsRoutingNotAnOutage() {
     tracker.attemptFailed("0-5460", ErrorType.MOVED, 1000);
     tracker.attemptFailed("0-5460", ErrorType.ASK, 1001);
