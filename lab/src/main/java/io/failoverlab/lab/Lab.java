@@ -2,6 +2,7 @@ package io.failoverlab.lab;
 
 import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
+import io.failoverlab.common.config.LogSettings;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalRedisCluster;
 import io.failoverlab.monitor.MonitorSettings;
@@ -133,6 +134,8 @@ public final class Lab {
   }
 
   private void createServices(Env env, String seeds) {
+    // LOG_LEVEL is read by logback itself; checked here so a typo fails the lab's start like any variable.
+    LogSettings.level(env);
     // The kill endpoint needs a token; a lab without one gets a fresh random one (printed at start).
     chaosToken = env.optional("CHAOS_TOKEN").orElseGet(Lab::randomToken);
     Env base = env.with(Map.of("REDIS_NODES", seeds, "HTTP_HOST", options.httpHost(), "CHAOS_TOKEN", chaosToken));

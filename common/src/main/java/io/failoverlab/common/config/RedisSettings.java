@@ -26,6 +26,12 @@ public record RedisSettings(
     if (seeds.isEmpty()) {
       throw new ConfigException("REDIS_NODES", "at least one seed node is needed");
     }
+    if (user != null && password == null) {
+      // Without a password the client sends no AUTH at all and silently works as the default user
+      // (found by BadConfigurationTest): an ACL user needs both.
+      throw new ConfigException("REDIS_USER", "set without REDIS_PASSWORD: an ACL user logs in with both ("
+          + "AUTH user password); set REDIS_PASSWORD too, or unset REDIS_USER for the default user");
+    }
     if (retryBackoffMinMs > retryBackoffMaxMs) {
       throw new ConfigException("REDIS_RETRY_BACKOFF_MIN_MS",
           "must not exceed REDIS_RETRY_BACKOFF_MAX_MS (" + retryBackoffMinMs + " > " + retryBackoffMaxMs + ")");

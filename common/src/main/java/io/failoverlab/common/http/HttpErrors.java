@@ -16,6 +16,8 @@ public final class HttpErrors {
     rc.response()
         .setStatusCode(status)
         .putHeader("content-type", "application/json")
+        // Errors echo the path they refuse: never let a browser sniff that into markup.
+        .putHeader("X-Content-Type-Options", "nosniff")
         .end(new JsonObject().put("status", status).put("error", message).encode());
   }
 

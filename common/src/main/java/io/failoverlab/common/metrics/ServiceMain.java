@@ -3,6 +3,7 @@ package io.failoverlab.common.metrics;
 import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.EventBusSettings;
+import io.failoverlab.common.config.LogSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
@@ -31,8 +32,9 @@ public final class ServiceMain {
     Deployable deployable;
     EventBusSettings eventBus;
     try {
-      eventBus = EventBusSettings.fromEnv(env);
-      deployable = verticle.apply(env, registry);
+      Configuration configuration = configure(env, registry, verticle);
+      eventBus = configuration.eventBus();
+      deployable = configuration.deployable();
     } catch (ConfigException e) {
       System.err.println(service + ": invalid configuration: " + e.getMessage());
       System.exit(2);
@@ -65,6 +67,21 @@ public final class ServiceMain {
           LOG.error("event=service_start_failed service={} error=\"{}\"", service, error.toString(), error);
           exitLater(1);
         });
+  }
+
+  /** Everything a service reads from its environment, checked before anything starts. */
+  public record Configuration(EventBusSettings eventBus, Deployable deployable) {
+  }
+
+  /**
+   * Reads and checks every variable {@link #run} needs; a bad one is a {@link ConfigException} naming
+   * it (run exits 2 with its message). Public so tests can go through the very same checks.
+   */
+  public static Configuration configure(Env env, PrometheusMeterRegistry registry,
+                                        BiFunction<Env, PrometheusMeterRegistry, Deployable> verticle) {
+    LogSettings.level(env);
+    EventBusSettings eventBus = EventBusSettings.fromEnv(env);
+    return new Configuration(eventBus, verticle.apply(env, registry));
   }
 
   /**

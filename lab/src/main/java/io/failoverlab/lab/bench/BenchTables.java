@@ -279,8 +279,8 @@ final class BenchTables {
       long correct = result.samples().stream().filter(s -> "ok".equals(s.incident())).count();
       Double cpu = result.monitorCpu() == null ? null : result.monitorCpu().cpuMsPerPoll();
       Summary lag = Summary.of(result.samples().stream().map(s -> s.lag(s.writerAt())).toList());
-      table.row(result.nodes() + " nodes (" + result.setup().lab().masters() + "x" + (1 + result.setup().lab()
-              .replicasPerMaster()) + ")", count(result.pollIntervalMs()), ms(intervals.median()), ms(intervals.p95()),
+      table.row(result.nodes() + " nodes (" + result.setup().lab().masters() + " masters x "
+              + result.setup().lab().replicasPerMaster() + " replicas)", count(result.pollIntervalMs()), ms(intervals.median()), ms(intervals.p95()),
           ms(intervals.max()), cpu == null ? "-" : String.format(java.util.Locale.ROOT, "%.2f", cpu),
           Integer.toString(result.samples().size()), correct + "/" + result.samples().size(), ms(lag.median()));
       if (result == small) {

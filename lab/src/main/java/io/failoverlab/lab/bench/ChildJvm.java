@@ -215,6 +215,8 @@ final class ChildJvm implements AutoCloseable {
   /** SIGTERM, then, if it has not exited within the timeout, SIGKILL of it and of whatever it started. */
   @Override
   public void close() {
+    // Our HTTP connections first: a connection the child resets as it exits would be reported as an error.
+    http.close();
     List<ProcessHandle> descendants = process.toHandle().descendants().toList();
     process.destroy();
     try {
@@ -228,7 +230,6 @@ final class ChildJvm implements AutoCloseable {
     } finally {
       // Anything it started and left behind (a lab's redis-server processes after a hard kill).
       descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-      http.close();
     }
   }
 }

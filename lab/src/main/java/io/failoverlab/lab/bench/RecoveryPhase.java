@@ -265,6 +265,14 @@ final class RecoveryPhase {
       pooledDuring.add(during);
       long healthyOutage = Math.max(events.longestOtherOutage("writer", label, killAt, System.currentTimeMillis()),
           events.longestOtherOutage("reader", label, killAt, System.currentTimeMillis()));
+      Map<String, Long> healthyErrorTypes = new java.util.TreeMap<>();
+      for (String service : List.of("writer", "reader")) {
+        events.otherOutageErrors(service, label, killAt, System.currentTimeMillis())
+            .forEach((type, count) -> healthyErrorTypes.merge(service + " " + type, count, Long::sum));
+      }
+      if (!healthyErrorTypes.isEmpty()) {
+        print(step + ": outages on healthy shards: " + healthyErrorTypes + " (longest " + healthyOutage + " ms)");
+      }
       HostAndPort promoted = oracle.promoted();
       double oraclePeriod = oracle.meanPeriodMs();
       dump(step, index, killAt, windowEnd, failedSlots);

@@ -108,6 +108,18 @@ final class ServiceEvents {
     return longest;
   }
 
+  /** Error types (and counts) of the outages {@code service} had on shards other than {@code failedShard} in [from, to]. */
+  synchronized Map<String, Long> otherOutageErrors(String service, String failedShard, long from, long to) {
+    Map<String, Long> errors = new java.util.TreeMap<>();
+    for (OutageEvent event : outages) {
+      if (event.phase() == OutageEvent.Phase.END && event.service().equals(service)
+          && !event.shard().equals(failedShard) && event.timestamp() >= from && event.timestamp() <= to) {
+        event.errorsByType().forEach((type, count) -> errors.merge(type, count, Long::sum));
+      }
+    }
+    return errors;
+  }
+
   /** Command errors of {@code service} on shards other than {@code failedShard}, in stats windows overlapping [from, to]. */
   synchronized long healthyShardErrors(String service, String failedShard, long from, long to) {
     long errors = 0;

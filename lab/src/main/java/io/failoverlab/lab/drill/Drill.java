@@ -76,8 +76,36 @@ public final class Drill {
   private final DrillOptions options;
   private final Env env;
   private final PrintWriter out;
-  private final Consumer<Lab> onLabStarted;
+  private final Listener listener;
   private final Timeline timeline = new Timeline(Timeline.DEFAULT_MAX_POINTS, Timeline.DEFAULT_MAX_MARKERS);
+
+  /**
+   * What a caller may look at along a drill (tests; the soak measures the lab's JVM between
+   * failovers). Called on the drill's own thread; a listener that throws ends the drill as a failure.
+   */
+  public interface Listener {
+    /** The lab is up, before the first failover (tests listen to its event bus here). */
+    default void labStarted(Lab lab) {
+    }
+
+    /** The cluster is healthy again after failover {@code row.index()}. */
+    default void failoverDone(Lab lab, FailoverRow row) {
+    }
+
+    /** Every failover is done and the cluster healthy, the lab not stopped yet. */
+    default void drillDone(Lab lab) {
+    }
+
+    static Listener onLabStarted(Consumer<Lab> action) {
+      Objects.requireNonNull(action);
+      return new Listener() {
+        @Override
+        public void labStarted(Lab lab) {
+          action.accept(lab);
+        }
+      };
+    }
+  }
 
   public Drill(DrillOptions options, Env env, PrintWriter out) {
     this(options, env, out, lab -> { });
@@ -85,10 +113,14 @@ public final class Drill {
 
   /** {@code onLabStarted}: called once the lab is up, before the first failover (tests listen to its event bus). */
   public Drill(DrillOptions options, Env env, PrintWriter out, Consumer<Lab> onLabStarted) {
+    this(options, env, out, Listener.onLabStarted(onLabStarted));
+  }
+
+  public Drill(DrillOptions options, Env env, PrintWriter out, Listener listener) {
     this.options = Objects.requireNonNull(options);
     this.env = Objects.requireNonNull(env);
     this.out = Objects.requireNonNull(out);
-    this.onLabStarted = Objects.requireNonNull(onLabStarted);
+    this.listener = Objects.requireNonNull(listener);
   }
 
   /**
@@ -105,7 +137,7 @@ public final class Drill {
     long[] pollIntervalMs = {-1};
     DrillRecorder recorder = null;
     try {
-      onLabStarted.accept(lab);
+      listener.labStarted(lab);
       recorder = await(DrillRecorder.attach(lab.vertx(), timeline), Duration.ofSeconds(10), "listening on the event bus");
       new Session(lab, recorder, rows, pollIntervalMs).run();
     } catch (DrillFailure e) {
@@ -192,11 +224,12 @@ public final class Drill {
         }
       }
       print("drill: healthy: " + masters + " masters (shards " + String.join(" | ", shards) + "); "
-          + options.failovers() + " x " + options.action().label() + ", target " + options.target());
+          + options.failovers() + " x " + options.actionLabel() + ", target " + options.target());
       for (int index = 1; index <= options.failovers(); index++) {
         failover(index, namedShard != null ? namedShard : ShardTargets.roundRobin(shards, index), masters);
       }
       print("drill: " + rows.size() + " failovers completed");
+      listener.drillDone(lab);
     }
 
     private void failover(int index, String shard, int masters) {
@@ -207,8 +240,9 @@ public final class Drill {
       } catch (IllegalStateException e) {
         throw new DrillFailure(step + ": " + e.getMessage());
       }
-      Integer seconds = options.action() == ChaosRequest.Action.HANG ? options.hangSeconds() : null;
-      ChaosAction action = chaos(new ChaosRequest(options.action(), choice.master(), seconds, "drill"), step);
+      ChaosRequest.Action fault = options.actionOf(index);
+      Integer seconds = fault == ChaosRequest.Action.HANG ? options.hangSeconds() : null;
+      ChaosAction action = chaos(new ChaosRequest(fault, choice.master(), seconds, "drill"), step);
       print(step + ": " + action.action().label() + " " + choice.master() + " (slots " + shard + ") at "
           + TIME.format(Instant.ofEpochMilli(action.at())) + " UTC [" + action.id() + ", " + action.method() + "]");
 
@@ -245,6 +279,7 @@ public final class Drill {
       awaitHealthy(masters, "after " + step);
       long healthyAt = System.currentTimeMillis();
       rows.set(rows.size() - 1, row.restored(restoredAt, healthyAt));
+      listener.failoverDone(lab, rows.get(rows.size() - 1));
     }
 
     /** Starts the crashed node again; null when this runtime cannot (the health wait then says what is missing). */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -46,9 +47,10 @@ public final class DrillCommand implements Callable<Integer> {
       description = "How many failovers (1-1000). Default: ${DEFAULT-VALUE}")
   int failovers;
 
-  @Option(names = "--action", defaultValue = "crash", paramLabel = "crash|hang|failover",
+  @Option(names = "--action", defaultValue = "crash", paramLabel = "crash|hang|failover|mixed",
       description = "crash: the master's process dies; hang: it stops answering for --hang-seconds; "
-          + "failover: graceful CLUSTER FAILOVER on its replica. Default: ${DEFAULT-VALUE}")
+          + "failover: graceful CLUSTER FAILOVER on its replica; mixed: crash, hang, failover in turn. "
+          + "Default: ${DEFAULT-VALUE}")
   String action;
 
   @Option(names = "--hang-seconds", paramLabel = "S",
@@ -131,10 +133,12 @@ public final class DrillCommand implements Callable<Integer> {
   DrillOptions options() {
     requireRange("--failovers", failovers, 1, 1000);
     requireRange("--phase-timeout-s", phaseTimeoutS, 5, 86_400);
-    ChaosRequest.Action chosen = ChaosRequest.Action.fromLabel(action.toLowerCase(Locale.ROOT));
-    if (chosen == null || chosen == ChaosRequest.Action.RESTART) {
-      throw usage("Invalid value for option '--action': expected crash, hang or failover, got '" + action + "'");
+    boolean mixed = action.equalsIgnoreCase("mixed");
+    ChaosRequest.Action chosen = mixed ? null : ChaosRequest.Action.fromLabel(action.toLowerCase(Locale.ROOT));
+    if (!mixed && (chosen == null || chosen == ChaosRequest.Action.RESTART)) {
+      throw usage("Invalid value for option '--action': expected crash, hang, failover or mixed, got '" + action + "'");
     }
+    List<ChaosRequest.Action> actions = mixed ? DrillOptions.MIXED : List.of(chosen);
     DrillTarget drillTarget;
     try {
       drillTarget = DrillTarget.parse(target);
@@ -168,18 +172,19 @@ public final class DrillCommand implements Callable<Integer> {
     requireRange("--writer-port", writerPort, 0, 65535);
     requireRange("--reader-port", readerPort, 0, 65535);
     Integer seconds = null;
-    if (chosen == ChaosRequest.Action.HANG) {
+    if (actions.contains(ChaosRequest.Action.HANG)) {
       if (hangSeconds != null) {
         requireRange("--hang-seconds", hangSeconds, 1, 300);
         seconds = hangSeconds;
       } else if (external) {
-        throw usage("Missing option '--hang-seconds': required with --action hang against an existing cluster "
+        throw usage("Missing option '--hang-seconds': required with --action " + action.toLowerCase(Locale.ROOT)
+            + " against an existing cluster "
             + "(make it a few times its cluster-node-timeout)");
       } else {
         seconds = DrillOptions.defaultHangSeconds(nodeTimeoutMs);
       }
     } else if (hangSeconds != null) {
-      throw usage("Option '--hang-seconds' applies to --action hang only, not " + chosen.label());
+      throw usage("Option '--hang-seconds' applies to --action hang or mixed only, not " + chosen.label());
     }
     if (drillTarget.node() != null && !external) {
       int port = drillTarget.node().port();
@@ -191,7 +196,7 @@ public final class DrillCommand implements Callable<Integer> {
     }
     LabOptions lab = new LabOptions(portBase, nodeTimeoutMs, requireFullCoverage, httpHost, monitorPort, writerPort,
         readerPort);
-    return new DrillOptions(failovers, chosen, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
+    return new DrillOptions(failovers, actions, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
         maxHealthyShardErrors, out, lab, nodes, Duration.ofSeconds(phaseTimeoutS));
   }
 

@@ -139,7 +139,7 @@ class BenchTablesTest {
 
     BenchTables.Checked checked = BenchTables.scale(small, big);
 
-    assertThat(checked.table().rows().get(1).get(0)).isEqualTo("18 nodes (6x3)");
+    assertThat(checked.table().rows().get(1).get(0)).isEqualTo("18 nodes (6 masters x 2 replicas)");
     assertThat(checked.table().rows().get(1).get(7)).isEqualTo("1/2");
     assertThat(checked.targets().get(0).measured()).isEqualTo(1.5);
     assertThat(checked.targets().get(0).status()).isEqualTo(Target.Status.MISSED);

@@ -22,10 +22,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load loop flat out (rate 0), as the throughput bench drives it: the follow-up of a finished
- * operation starts inside its completion (so its write joins the others of the same read) on the
- * key after it, the in-flight bound and one-operation-per-key still hold, and operations that fail
- * at once do not recurse.
+ * The load loop as the bench found it should work. Flat out (rate 0), as the throughput bench drives
+ * it: the follow-up of a finished operation starts inside its completion (so its write joins the
+ * others of the same read) on the key after it, the in-flight bound and one-operation-per-key still
+ * hold, and operations that fail at once do not recurse. At a rate: each shard's keys come spread
+ * over the cycle, so a dead shard always has operations in flight to notice its promotion.
  */
 class LoadLoopFlatOutTest {
 
@@ -88,6 +89,31 @@ class LoadLoopFlatOutTest {
     });
     assertThat(onContext(() -> List.copyOf(started))).containsExactly("k0", "k1", "k2", "k3", "k4", "k1");
     assertThat(onContext(loop::inFlight)).isEqualTo(3);
+  }
+
+  @Test
+  void rateModeVisitsEveryKeyOnceWithEachShardsKeysSpreadOverTheCycle() {
+    for (int n : new int[] {1, 2, 3, 7, 48, 1024}) {
+      int[] order = LoadLoop.spreadOrder(n);
+      assertThat(java.util.Arrays.stream(order).sorted().toArray()).as("a permutation of %d keys", n)
+          .isEqualTo(java.util.stream.IntStream.range(0, n).toArray());
+    }
+    // 48 keys laid out by slot over 3 shards: keys 0-15 are one shard. In key order its 16 turns would
+    // come in one burst; spread, no two of them are more than 5 turns apart (16 in 48: 3 on average).
+    int[] order = LoadLoop.spreadOrder(48);
+    for (int shard = 0; shard < 3; shard++) {
+      List<Integer> turns = new ArrayList<>();
+      for (int turn = 0; turn < order.length; turn++) {
+        if (order[turn] / 16 == shard) {
+          turns.add(turn);
+        }
+      }
+      int widest = turns.get(0) + 48 - turns.get(turns.size() - 1);
+      for (int i = 1; i < turns.size(); i++) {
+        widest = Math.max(widest, turns.get(i) - turns.get(i - 1));
+      }
+      assertThat(widest).as("widest gap between shard %d's turns", shard).isLessThanOrEqualTo(5);
+    }
   }
 
   @Test

@@ -70,7 +70,7 @@ class DrillCommandTest {
         "--target", "127.0.0.1:7601", "--port-base", "7600", "--max-lost-writes", "0", "--out", "x", "--redis-nodes=");
     DrillOptions options = command.options();
     assertThat(options.failovers()).isEqualTo(5);
-    assertThat(options.action().label()).isEqualTo("hang");
+    assertThat(options.actionLabel()).isEqualTo("hang");
     assertThat(options.hangSeconds()).isEqualTo(3);
     assertThat(options.target().node().toString()).isEqualTo("127.0.0.1:7601");
     assertThat(options.maxLostWrites()).isZero();
@@ -78,6 +78,21 @@ class DrillCommandTest {
     assertThat(options.external()).isFalse();
     assertThat(options.lab().portBase()).isEqualTo(7600);
     assertThat(options.lab().monitorPort()).isZero();
+  }
+
+  @Test
+  void mixedActionsCycleCrashHangAndFailoverWithTheLocalHangDefault() {
+    DrillCommand command = new DrillCommand(new Env(Map.of()), lab -> { });
+    new CommandLine(command).parseArgs("--failovers", "30", "--action", "mixed", "--node-timeout-ms", "1000",
+        "--redis-nodes=");
+    DrillOptions options = command.options();
+    assertThat(options.actionLabel()).isEqualTo("mixed");
+    assertThat(options.toJson().getString("action")).isEqualTo("mixed");
+    assertThat(options.hangSeconds()).isEqualTo(3);
+    assertThat(java.util.stream.IntStream.rangeClosed(1, 4).mapToObj(options::actionOf).map(a -> a.label()).toList())
+        .containsExactly("crash", "hang", "failover", "crash");
+    assertThat(run("--redis-nodes", "10.0.0.5:6379", "--action", "mixed")).isEqualTo(2);
+    assertThat(err.toString()).contains("--hang-seconds");
   }
 
   @Test

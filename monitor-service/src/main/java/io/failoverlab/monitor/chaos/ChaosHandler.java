@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class ChaosHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChaosHandler.class);
-  public static final int MAX_BODY_BYTES = 4096;
+  /** The server-wide bound: its BodyHandler reads the body first, so a larger one here could never apply. */
+  public static final int MAX_BODY_BYTES = io.failoverlab.common.http.ServiceHttpServer.MAX_BODY_BYTES;
   private static final Set<String> FIELDS = Set.of("node", "seconds");
 
   private final ChaosService service;

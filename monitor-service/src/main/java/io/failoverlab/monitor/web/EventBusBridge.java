@@ -3,6 +3,8 @@ package io.failoverlab.monitor.web;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.http.HttpErrors;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -65,8 +67,30 @@ public final class EventBusBridge {
 
   public static void mount(Vertx vertx, Router router) {
     // A sub-router must be alone on its route: the origin check gets a route of its own, first.
+    router.route(PATH).handler(EventBusBridge::webSocketOnly);
     router.route(PATH).handler(EventBusBridge::sameOrigin);
     router.route(PATH).subRouter(SockJSHandler.create(vertx, handlerOptions()).bridge(options()));
+  }
+
+  /**
+   * Only GETs, and on a {@code websocket} path only a real WebSocket handshake: SockJS answers the
+   * rest itself, with a plain-text 400 ("Can "Upgrade" only to "WebSocket"."), an empty 405, or an
+   * empty 400 for an upgrade without its key (found by BadInputIT); here they get the JSON errors of
+   * every other endpoint instead.
+   */
+  static void webSocketOnly(RoutingContext rc) {
+    HttpServerRequest request = rc.request();
+    if (request.method() != HttpMethod.GET) {
+      rc.response().putHeader("Allow", "GET");
+      HttpErrors.send(rc, 405, "method " + request.method() + " not allowed on the event-bus bridge");
+      return;
+    }
+    if (request.path().endsWith("/websocket") && (!request.canUpgradeToWebSocket()
+        || request.getHeader("Sec-WebSocket-Key") == null || request.getHeader("Sec-WebSocket-Key").isBlank())) {
+      HttpErrors.send(rc, 400, "the event-bus bridge only speaks WebSocket here: send a WebSocket handshake");
+      return;
+    }
+    rc.next();
   }
 
   /**
