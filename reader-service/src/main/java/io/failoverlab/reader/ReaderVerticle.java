@@ -7,6 +7,7 @@ import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.redis.ReadFrom;
+import io.failoverlab.common.redis.SlotHash;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -90,17 +91,18 @@ public final class ReaderVerticle extends LoadClientVerticle {
   @Override
   protected Future<?> operate(String key) {
     long start = System.nanoTime();
+    int slot = SlotHash.slot(key);
     // The floor must be taken before the read is sent: only then is "value below floor" proof of loss.
     FloorCheck.Floor floor = check.floorFor(key);
     return router.execute(key, () -> Request.cmd(Command.GET).arg(key),
             // The shard is named when each result comes in: at start-up the topology may not be known yet.
-            (failure, sentAt) -> recorder.attemptFailed(router.shardLabel(key), failure, sentAt))
+            (failure, sentAt) -> recorder.attemptFailed(router.shardLabel(slot), failure, sentAt))
         .onSuccess(reply -> {
-          String shard = router.shardLabel(key);
+          String shard = router.shardLabel(slot);
           judge(key, shard, value(reply), floor);
-          recorder.succeeded(shard, start);
+          recorder.succeeded(shard, slot, start);
         })
-        .onFailure(error -> recorder.failed(router.shardLabel(key), error, start));
+        .onFailure(error -> recorder.failed(router.shardLabel(slot), error, start));
   }
 
   private void judge(String key, String shard, long value, FloorCheck.Floor floor) {

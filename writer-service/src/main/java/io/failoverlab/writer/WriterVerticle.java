@@ -8,6 +8,7 @@ import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.http.HttpErrors;
 import io.failoverlab.common.redis.ReadFrom;
+import io.failoverlab.common.redis.SlotHash;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -75,16 +76,17 @@ public final class WriterVerticle extends LoadClientVerticle {
   @Override
   protected Future<?> operate(String key) {
     long start = System.nanoTime();
+    int slot = SlotHash.slot(key);
     // The shard is named when each result comes in: at start-up the topology may not be known yet.
     return router.execute(key, () -> Request.cmd(Command.INCR).arg(key), (failure, sentAt) -> {
-          recorder.attemptFailed(router.shardLabel(key), failure, sentAt);
+          recorder.attemptFailed(router.shardLabel(slot), failure, sentAt);
           if (failure.maybeApplied()) {
             ledger.unknownOutcome(key);
             recorder.add(ClientRecorder.Extra.UNACKNOWLEDGED_WRITES, 1);
           }
         })
         .onSuccess(reply -> {
-          String shard = router.shardLabel(key);
+          String shard = router.shardLabel(slot);
           long floorBefore = ledger.floor(key);
           long lost = ledger.acknowledged(key, reply.toLong());
           if (lost > 0) {
@@ -92,9 +94,9 @@ public final class WriterVerticle extends LoadClientVerticle {
             LOG.warn("event=lost_writes service=writer key={} shard={} acknowledged_floor={} reply={} lost={}",
                 key, shard, floorBefore, reply.toLong(), lost);
           }
-          recorder.succeeded(shard, start);
+          recorder.succeeded(shard, slot, start);
         })
-        .onFailure(error -> recorder.failed(router.shardLabel(key), error, start));
+        .onFailure(error -> recorder.failed(router.shardLabel(slot), error, start));
   }
 
   private void publishFloors() {

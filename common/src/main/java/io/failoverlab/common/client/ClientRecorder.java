@@ -147,7 +147,8 @@ public final class ClientRecorder {
     outages.attemptFailed(shard, failure.type(), sentAt);
   }
 
-  public void succeeded(String shard, long startNanos) {
+  /** An operation on {@code slot}, served by {@code shard}, succeeded; it started at {@code startNanos}. */
+  public void succeeded(String shard, int slot, long startNanos) {
     long nanos = System.nanoTime() - startNanos;
     successes.increment();
     duration.record(nanos, TimeUnit.NANOSECONDS);
@@ -155,7 +156,7 @@ public final class ClientRecorder {
     windowSucceeded++;
     windowSucceededByShard.merge(shard, 1L, Long::sum);
     windowLatency.recordValue(Math.min(windowLatency.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(nanos)));
-    outages.succeeded(shard, System.currentTimeMillis());
+    outages.succeeded(shard, slot, System.currentTimeMillis());
   }
 
   public void failed(String shard, Throwable error, long startNanos) {

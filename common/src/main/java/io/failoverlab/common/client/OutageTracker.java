@@ -3,6 +3,7 @@ package io.failoverlab.common.client;
 import io.failoverlab.common.contract.OutageEvent;
 import io.failoverlab.common.redis.ClusterRouter;
 import io.failoverlab.common.redis.ErrorType;
+import io.failoverlab.common.topology.SlotRange;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,16 +15,33 @@ import java.util.function.Consumer;
  * Turns a client's per-shard results into outage start/end events. Tracked per shard, because while
  * one shard fails over the others keep succeeding: a service-wide "first success after errors" would
  * end the outage on the next healthy-shard write.
+ *
+ * <p>A shard is named by its slot ranges as the client knew them when the failure came. That name can
+ * go away: a MOVED reply teaches the router a one-slot shard ("14664") until the next topology refresh
+ * merges it back into "10923-16383". An outage under a name that no longer exists ends at the first
+ * success on any of its slots, whatever the shard is called then (found by the Docker end-to-end
+ * test: an outage started under "14664" at start-up never ended, and its incident never closed).
  */
 public final class OutageTracker {
 
   private static final class Outage {
     final long startedAt;
+    final List<SlotRange> slots;
     final Map<String, Long> errors = new TreeMap<>();
     long failedOperations;
 
-    Outage(long startedAt) {
+    Outage(long startedAt, List<SlotRange> slots) {
       this.startedAt = startedAt;
+      this.slots = slots;
+    }
+
+    boolean covers(int slot) {
+      for (SlotRange range : slots) {
+        if (range.contains(slot)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
@@ -48,7 +66,7 @@ public final class OutageTracker {
         // A redirect on a healthy cluster is routing (slot migration), not unavailability.
         return;
       }
-      outage = new Outage(sentAt);
+      outage = new Outage(sentAt, slotsOf(shard));
       active.put(shard, outage);
       outage.errors.put(type.label(), 1L);
       started++;
@@ -68,16 +86,40 @@ public final class OutageTracker {
   }
 
   /**
-   * An operation on {@code shard} succeeded at {@code at}: ends the shard's outage if there is one,
-   * and an outage of the {@link ClusterRouter#UNKNOWN_SHARD} (failures before the topology was known, e.g. at
-   * start-up while Redis was away): any success proves the cluster answers again, and no later
-   * success would carry that label to end it.
+   * An operation on {@code slot}, served by {@code shard}, succeeded at {@code at}. Ends that shard's
+   * outage if there is one; an outage of the {@link ClusterRouter#UNKNOWN_SHARD} (failures before the
+   * topology was known, e.g. at start-up while Redis was away), since any success proves the cluster
+   * answers again and no later success would carry that label to end it; and an outage under an
+   * older name of this slot's shard.
    */
-  public void succeeded(String shard, long at) {
+  public void succeeded(String shard, int slot, long at) {
     end(shard, at);
+    if (active.isEmpty()) {
+      return;
+    }
     if (!ClusterRouter.UNKNOWN_SHARD.equals(shard)) {
       end(ClusterRouter.UNKNOWN_SHARD, at);
     }
+    List<String> renamed = new ArrayList<>();
+    active.forEach((name, outage) -> {
+      if (outage.covers(slot)) {
+        renamed.add(name);
+      }
+    });
+    renamed.forEach(name -> end(name, at));
+  }
+
+  /** The slots a shard label names ("0-5460", "0-100,5000-5460"); none for "unknown". */
+  private static List<SlotRange> slotsOf(String shard) {
+    List<SlotRange> ranges = new ArrayList<>();
+    try {
+      for (String part : shard.split(",")) {
+        ranges.add(SlotRange.parse(part));
+      }
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
+    return ranges;
   }
 
   private void end(String shard, long at) {

@@ -128,8 +128,13 @@ public final class ClusterRouter {
 
   /** The label of the shard serving {@code key} now ("0-5460"), or "unknown" before any topology. */
   public String shardLabel(String key) {
-    String label = slots.labelOf(SlotHash.slot(key));
-    return label == null ? "unknown" : label;
+    return shardLabel(SlotHash.slot(key));
+  }
+
+  /** The label of the shard serving {@code slot} now, or "unknown". */
+  public String shardLabel(int slot) {
+    String label = slots.labelOf(slot);
+    return label == null ? UNKNOWN_SHARD : label;
   }
 
   public SlotMap slots() {
