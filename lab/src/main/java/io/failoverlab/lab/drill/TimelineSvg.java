@@ -150,8 +150,10 @@ final class TimelineSvg {
     }
     for (int s = 0; s < services.size(); s++) {
       String service = services.get(s);
-      // Each later line is thinner, so where two services draw the same values both stay visible.
-      String width = fmt(Math.max(1.5, 4.0 - 1.5 * s));
+      // Each later line is thinner, so where two services draw the same values (writer and reader at
+      // the same rate, as in every drill) both stay visible: 5 px under 2 px leaves a 1.5 px edge each
+      // side. With 4 under 2.5 the edge was under a pixel, blended by antialiasing into a faint line.
+      String width = fmt(Math.max(1.5, 5.0 - 3.0 * s));
       StringBuilder coords = new StringBuilder();
       int n = 0;
       for (Point point : points) {
