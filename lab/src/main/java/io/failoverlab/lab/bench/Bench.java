@@ -1,5 +1,6 @@
 package io.failoverlab.lab.bench;
 
+import io.failoverlab.lab.TextTable;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.lab.bench.BenchOptions.Measurement;
 import io.vertx.core.Vertx;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 public final class Bench {
 
   /** What a run produced: the tables in order, every target, the phases that failed. */
-  public record Report(List<BenchTable> tables, List<Target> targets, List<String> errors, JsonObject details) {
+  public record Report(List<TextTable> tables, List<Target> targets, List<String> errors, JsonObject details) {
 
     public boolean completed() {
       return errors.isEmpty();
@@ -34,7 +35,7 @@ public final class Bench {
   private final BenchOptions options;
   private final Env env;
   private final PrintWriter out;
-  private final List<BenchTable> tables = new ArrayList<>();
+  private final List<TextTable> tables = new ArrayList<>();
   private final List<Target> targets = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
   private final JsonObject details = new JsonObject();
@@ -136,7 +137,7 @@ public final class Bench {
   }
 
   private void emitTargets() {
-    BenchTable table = new BenchTable("Targets", 3, "measurement", "target", "status", "limit", "measured");
+    TextTable table = new TextTable("Targets", 3, "measurement", "target", "status", "limit", "measured");
     for (Target target : targets) {
       table.row(target.measurement(), target.what() + " " + target.comparison().symbol,
           target.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), Target.number(target.limit()),

@@ -1,11 +1,12 @@
 package io.failoverlab.lab.bench;
 
-import static io.failoverlab.lab.bench.BenchTable.count;
-import static io.failoverlab.lab.bench.BenchTable.divide;
-import static io.failoverlab.lab.bench.BenchTable.ms;
-import static io.failoverlab.lab.bench.BenchTable.oneDecimal;
-import static io.failoverlab.lab.bench.BenchTable.ratio;
+import static io.failoverlab.lab.TextTable.count;
+import static io.failoverlab.lab.TextTable.divide;
+import static io.failoverlab.lab.TextTable.ms;
+import static io.failoverlab.lab.TextTable.oneDecimal;
+import static io.failoverlab.lab.TextTable.ratio;
 
+import io.failoverlab.lab.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -26,7 +27,7 @@ final class BenchTables {
   static final double POLL_INTERVAL_SLACK = 1.25;
 
   /** A table and the targets it checks (printed under it). */
-  record Checked(BenchTable table, List<Target> targets) {
+  record Checked(TextTable table, List<Target> targets) {
   }
 
   private BenchTables() {
@@ -42,7 +43,7 @@ final class BenchTables {
     if (lettuce) {
       header.add("lettuce lag");
     }
-    BenchTable table = new BenchTable("1. Recovery lag behind the oracle (ms; first success on the failed shard "
+    TextTable table = new TextTable("1. Recovery lag behind the oracle (ms; first success on the failed shard "
         + "minus the oracle's; negative = before the oracle saw it)", 3, header.toArray(String[]::new));
     for (FailoverSample s : samples) {
       List<String> cells = new ArrayList<>(List.of(Integer.toString(s.index()), s.victim(), text(s.promoted()),
@@ -79,7 +80,7 @@ final class BenchTables {
 
   static Checked unavailability(RecoveryPhase.Result result) {
     List<FailoverSample> samples = result.samples();
-    BenchTable table = new BenchTable("2. Unavailability per failover (ms from the kill to the first success on the "
+    TextTable table = new TextTable("2. Unavailability per failover (ms from the kill to the first success on the "
         + "failed shard)", 1, "failover", "oracle", "writer", "reader", "lettuce", "writer/oracle", "reader/oracle");
     for (FailoverSample s : samples) {
       table.row(Integer.toString(s.index()), ms(s.unavailability(s.oracleAt())), ms(s.unavailability(s.writerAt())),
@@ -114,7 +115,7 @@ final class BenchTables {
   // ---- 3. blast radius
 
   static Checked blast(RecoveryPhase.Result coverageNo, RecoveryPhase.Result coverageYes) {
-    BenchTable table = new BenchTable("3. Blast radius: the healthy shards during the failover (kill to recovery + "
+    TextTable table = new TextTable("3. Blast radius: the healthy shards during the failover (kill to recovery + "
         + "1 s); errors = failed commands, retries included", 2, "coverage", "failover", "writer errors",
         "reader errors", "probe errors", "lettuce errors", "probe p99 before ms", "probe p99 during ms", "p99 ratio",
         "longest outage ms", "JVM cores before/during", "machine busy before/during");
@@ -168,7 +169,7 @@ final class BenchTables {
 
   static Checked lettuce(RecoveryPhase.Result result) {
     List<FailoverSample> samples = result.samples();
-    BenchTable table = new BenchTable("4. Side by side with Lettuce, same failovers (ms)", 1, "client", "recovered",
+    TextTable table = new TextTable("4. Side by side with Lettuce, same failovers (ms)", 1, "client", "recovered",
         "median lag", "p95 lag", "max lag", "median unavailability", "healthy-shard errors");
     record Client(String name, Function<FailoverSample, Long> at, Function<FailoverSample, Long> errors) {
     }
@@ -209,7 +210,7 @@ final class BenchTables {
   // ---- 5. throughput
 
   static Checked throughput(LoadPhase.Result result) {
-    BenchTable table = new BenchTable("5. Throughput against redis-benchmark (ops/s, same cluster, " + result.connections()
+    TextTable table = new TextTable("5. Throughput against redis-benchmark (ops/s, same cluster, " + result.connections()
         + " connections, " + result.inFlight() + " requests in flight)", 1, "round", "redis-benchmark INCR", "writer",
         "writer / rb", "redis-benchmark INCR+GET", "writer+reader", "(writer+reader) / rb", "writer alone / rb INCR");
     List<Double> incrRatios = new ArrayList<>();
@@ -244,7 +245,7 @@ final class BenchTables {
   // ---- 6. memory and CPU
 
   static Checked memory(LoadPhase.Result result) {
-    BenchTable table = new BenchTable("6. Memory and CPU under full load (each in its own JVM; largest figure over "
+    TextTable table = new TextTable("6. Memory and CPU under full load (each in its own JVM; largest figure over "
         + "the rounds)", 2, "process", "load", "heap after GC MB", "RSS MB", "CPU cores", "ops/s");
     List<Target> targets = new ArrayList<>();
     for (LoadPhase.Footprint footprint : result.footprints()) {
@@ -265,7 +266,7 @@ final class BenchTables {
   // ---- 7. scale
 
   static Checked scale(RecoveryPhase.Result small, RecoveryPhase.Result large) {
-    BenchTable table = new BenchTable("7. Scale: the monitor and the lab with a larger cluster", 1, "cluster",
+    TextTable table = new TextTable("7. Scale: the monitor and the lab with a larger cluster", 1, "cluster",
         "poll every ms", "interval median ms", "interval p95 ms", "interval max ms", "monitor CPU ms/poll",
         "failovers", "incidents correct", "writer lag median ms");
     List<Target> targets = new ArrayList<>();
@@ -303,7 +304,7 @@ final class BenchTables {
 
   // ---- helpers
 
-  private static void summaryRows(BenchTable table, List<FailoverSample> samples, int labelColumns,
+  private static void summaryRows(TextTable table, List<FailoverSample> samples, int labelColumns,
                                   List<Function<FailoverSample, Long>> columns) {
     for (String statistic : Summary.STATISTICS) {
       List<String> cells = new ArrayList<>();
@@ -318,7 +319,7 @@ final class BenchTables {
     }
   }
 
-  private static BenchTable withTargets(BenchTable table, List<Target> targets) {
+  private static TextTable withTargets(TextTable table, List<Target> targets) {
     for (Target target : targets) {
       table.note("target: " + target.describe());
     }

@@ -1,5 +1,6 @@
 package io.failoverlab.lab.bench;
 
+import io.failoverlab.lab.TextTable;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -56,7 +57,7 @@ record FailoverSample(
   }
 
   Double p99Ratio() {
-    return BenchTable.divide(healthyP99DuringMs, healthyP99BeforeMs);
+    return TextTable.divide(healthyP99DuringMs, healthyP99BeforeMs);
   }
 
   long servicesHealthyErrors() {

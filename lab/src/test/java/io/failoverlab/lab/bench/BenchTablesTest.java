@@ -1,5 +1,6 @@
 package io.failoverlab.lab.bench;
 
+import io.failoverlab.lab.TextTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.failoverlab.lab.LabOptions;

@@ -1,4 +1,4 @@
-package io.failoverlab.lab.bench;
+package io.failoverlab.lab;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One measurement's plain-text table: a title, a header, rows, then summary rows (min / median / ...)
- * under a rule, then notes (targets, how it was measured). The first {@code textColumns} columns are
- * left-aligned, the others (numbers) right-aligned. A value that was not measured is "-".
+ * A plain-text table, as the bench prints one per measurement and the drill one per run: a title (if
+ * any), a header, rows, then summary rows (min / median / ...) under a rule, then notes (targets, how
+ * it was measured). The first {@code textColumns} columns are left-aligned, the others (numbers)
+ * right-aligned. A value that was not measured is "-".
  */
-public final class BenchTable {
+public final class TextTable {
 
   private final String title;
   private final List<String> header;
@@ -21,23 +22,24 @@ public final class BenchTable {
   private final List<List<String>> summary = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
 
-  public BenchTable(String title, int textColumns, String... header) {
+  /** {@code title} null: no title line. */
+  public TextTable(String title, int textColumns, String... header) {
     this.title = title;
     this.textColumns = textColumns;
     this.header = List.of(header);
   }
 
-  public BenchTable row(String... cells) {
+  public TextTable row(String... cells) {
     rows.add(checked(cells));
     return this;
   }
 
-  public BenchTable summaryRow(String... cells) {
+  public TextTable summaryRow(String... cells) {
     summary.add(checked(cells));
     return this;
   }
 
-  public BenchTable note(String line) {
+  public TextTable note(String line) {
     notes.add(line);
     return this;
   }
@@ -82,7 +84,9 @@ public final class BenchTable {
       }
     }
     StringBuilder text = new StringBuilder();
-    text.append(title).append('\n');
+    if (title != null) {
+      text.append(title).append('\n');
+    }
     line(text, header, widths);
     rule(text, widths);
     rows.forEach(cells -> line(text, cells, widths));

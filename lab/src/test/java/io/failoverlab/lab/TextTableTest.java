@@ -1,15 +1,15 @@
-package io.failoverlab.lab.bench;
+package io.failoverlab.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class BenchTableTest {
+class TextTableTest {
 
   @Test
   void textColumnsAreLeftAlignedNumbersRightAlignedWithARuleBeforeTheSummary() {
-    BenchTable table = new BenchTable("1. Title", 1, "failover", "writer lag", "ratio")
+    TextTable table = new TextTable("1. Title", 1, "failover", "writer lag", "ratio")
         .row("1", "-4", "1.00")
         .row("10", "123", "0.99")
         .summaryRow("median", "60", "1.00")
@@ -29,7 +29,7 @@ class BenchTableTest {
 
   @Test
   void aMissingCellIsADashAndAWrongCellCountIsABug() {
-    BenchTable table = new BenchTable("t", 1, "a", "b").row("x", null);
+    TextTable table = new TextTable("t", 1, "a", "b").row("x", null);
     assertThat(table.rows().get(0)).containsExactly("x", "-");
     assertThatThrownBy(() -> table.row("only one")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("1 cells for 2 columns");
@@ -37,19 +37,19 @@ class BenchTableTest {
 
   @Test
   void cellFormatsRoundAndDashWhatIsMissing() {
-    assertThat(BenchTable.ms(2.5)).isEqualTo("3");
-    assertThat(BenchTable.ms(-2.5)).isEqualTo("-2");
-    assertThat(BenchTable.ms(null)).isEqualTo("-");
-    assertThat(BenchTable.ratio(0.8049)).isEqualTo("0.80");
-    assertThat(BenchTable.ratio(Double.NaN)).isEqualTo("-");
-    assertThat(BenchTable.oneDecimal(63.96)).isEqualTo("64.0");
-    assertThat(BenchTable.divide(3, 0)).isNull();
-    assertThat(BenchTable.divide(3, 4)).isEqualTo(0.75);
+    assertThat(TextTable.ms(2.5)).isEqualTo("3");
+    assertThat(TextTable.ms(-2.5)).isEqualTo("-2");
+    assertThat(TextTable.ms(null)).isEqualTo("-");
+    assertThat(TextTable.ratio(0.8049)).isEqualTo("0.80");
+    assertThat(TextTable.ratio(Double.NaN)).isEqualTo("-");
+    assertThat(TextTable.oneDecimal(63.96)).isEqualTo("64.0");
+    assertThat(TextTable.divide(3, 0)).isNull();
+    assertThat(TextTable.divide(3, 4)).isEqualTo(0.75);
   }
 
   @Test
   void jsonKeepsEveryPart() {
-    BenchTable table = new BenchTable("t", 1, "a", "b").row("x", "1").summaryRow("median", "1").note("n");
+    TextTable table = new TextTable("t", 1, "a", "b").row("x", "1").summaryRow("median", "1").note("n");
     assertThat(table.toJson().getJsonArray("rows").getJsonArray(0).getString(1)).isEqualTo("1");
     assertThat(table.toJson().getJsonArray("summary").size()).isEqualTo(1);
     assertThat(table.toJson().getJsonArray("notes").getString(0)).isEqualTo("n");
