@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.TopologyEvent;
-import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.localcluster.LocalNode;
 import io.failoverlab.localcluster.NodeState;
@@ -252,26 +251,15 @@ class ChaosEndpointIT {
   }
 
   private static List<String> masters() {
-    TopologySnapshot snapshot = lab.monitor().latestSnapshot();
-    if (snapshot == null) {
-      return List.of();
-    }
-    return snapshot.nodes().stream()
-        .filter(n -> "master".equals(n.role()) && n.slots() != null && !n.slots().isEmpty() && n.reachable())
-        .sorted((a, b) -> a.slots().compareTo(b.slots()))
-        .map(NodeStatus::address)
-        .toList();
+    return ClusterView.masters(lab.monitor().latestSnapshot());
   }
 
   private static String replicaOf(String master) {
-    return lab.monitor().latestSnapshot().nodes().stream()
-        .filter(n -> master.equals(n.master()))
-        .map(NodeStatus::address)
-        .findFirst().orElseThrow();
+    return ClusterView.replicaOf(lab.monitor().latestSnapshot(), master);
   }
 
   private static Optional<NodeStatus> node(String address) {
-    return lab.monitor().latestSnapshot().nodes().stream().filter(n -> n.address().equals(address)).findFirst();
+    return ClusterView.node(lab.monitor().latestSnapshot(), address);
   }
 
   private static LocalNode localNode(String address) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.failoverlab.common.config.Env;
-import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.localcluster.LocalNode;
 import io.failoverlab.localcluster.NodeState;
@@ -429,21 +428,10 @@ class LivePageIT {
   }
 
   private static List<String> masters() {
-    TopologySnapshot snapshot = lab.monitor().latestSnapshot();
-    if (snapshot == null) {
-      return List.of();
-    }
-    return snapshot.nodes().stream()
-        .filter(n -> "master".equals(n.role()) && n.slots() != null && !n.slots().isEmpty() && n.reachable())
-        .sorted((a, b) -> a.slots().compareTo(b.slots()))
-        .map(NodeStatus::address)
-        .toList();
+    return ClusterView.masters(lab.monitor().latestSnapshot());
   }
 
   private static String replicaOf(String master) {
-    return lab.monitor().latestSnapshot().nodes().stream()
-        .filter(n -> master.equals(n.master()))
-        .map(NodeStatus::address)
-        .findFirst().orElseThrow();
+    return ClusterView.replicaOf(lab.monitor().latestSnapshot(), master);
   }
 }

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.TopologyEvent;
-import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
+import io.failoverlab.lab.ClusterView;
 import io.failoverlab.lab.Lab;
 import io.failoverlab.lab.LabOptions;
 import io.failoverlab.localcluster.LocalNode;
@@ -416,15 +416,7 @@ class BadInputIT {
   }
 
   private static List<String> masters() {
-    TopologySnapshot snapshot = lab.monitor().latestSnapshot();
-    if (snapshot == null) {
-      return List.of();
-    }
-    return snapshot.nodes().stream()
-        .filter(n -> "master".equals(n.role()) && n.slots() != null && !n.slots().isEmpty() && n.reachable())
-        .sorted((a, b) -> a.slots().compareTo(b.slots()))
-        .map(NodeStatus::address)
-        .toList();
+    return ClusterView.masters(lab.monitor().latestSnapshot());
   }
 
   private static String nodeId(String address) {

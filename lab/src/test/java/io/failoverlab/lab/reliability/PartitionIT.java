@@ -11,6 +11,7 @@ import io.failoverlab.common.contract.TopologyEvent;
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.redis.SlotHash;
+import io.failoverlab.lab.ClusterView;
 import io.failoverlab.lab.Lab;
 import io.failoverlab.lab.LabOptions;
 import io.vertx.core.json.JsonObject;
@@ -280,18 +281,11 @@ class PartitionIT {
   }
 
   private static List<String> masters() {
-    TopologySnapshot snapshot = lab.monitor().latestSnapshot();
-    if (snapshot == null) {
-      return List.of();
-    }
-    return snapshot.nodes().stream()
-        .filter(n -> "master".equals(n.role()) && n.slots() != null && !n.slots().isEmpty() && n.reachable())
-        .sorted((a, b) -> Integer.compare(ranges(a.slots()).get(0)[0], ranges(b.slots()).get(0)[0]))
-        .map(NodeStatus::address).toList();
+    return ClusterView.masters(lab.monitor().latestSnapshot());
   }
 
   private static NodeStatus node(TopologySnapshot snapshot, String address) {
-    return snapshot.nodes().stream().filter(n -> n.address().equals(address)).findFirst().orElseThrow();
+    return ClusterView.node(snapshot, address).orElseThrow();
   }
 
   private static boolean ready(int port) throws Exception {

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.ClientStats;
-import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.metrics.MetricsSetup;
+import io.failoverlab.lab.ClusterView;
 import io.failoverlab.lab.Lab;
 import io.failoverlab.lab.LabOptions;
 import io.failoverlab.localcluster.LocalNode;
@@ -20,7 +20,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -254,25 +253,15 @@ class ReliabilityIT {
   }
 
   private static List<String> masters() {
-    TopologySnapshot snapshot = lab.monitor().latestSnapshot();
-    List<NodeStatus> masters = new ArrayList<>(snapshot.nodes().stream()
-        .filter(n -> "master".equals(n.role()) && n.slots() != null && !n.slots().isEmpty() && n.reachable()).toList());
-    masters.sort((a, b) -> Integer.compare(firstSlot(a), firstSlot(b)));
-    return masters.stream().map(NodeStatus::address).toList();
-  }
-
-  private static int firstSlot(NodeStatus node) {
-    return Integer.parseInt(node.slots().split("[-,]")[0]);
+    return ClusterView.masters(lab.monitor().latestSnapshot());
   }
 
   private static String replicaOf(String master) {
-    return lab.monitor().latestSnapshot().nodes().stream().filter(n -> master.equals(n.master()))
-        .map(NodeStatus::address).findFirst().orElseThrow();
+    return ClusterView.replicaOf(lab.monitor().latestSnapshot(), master);
   }
 
   private static NodeStatus node(String address) {
-    return lab.monitor().latestSnapshot().nodes().stream().filter(n -> n.address().equals(address)).findFirst()
-        .orElseThrow();
+    return ClusterView.node(lab.monitor().latestSnapshot(), address).orElseThrow();
   }
 
   private static int port(String address) {
