@@ -142,8 +142,6 @@ public record IncidentReport(
   public JsonObject toJson() {
     JsonArray moves = new JsonArray();
     slotsMoved.forEach(move -> moves.add(move.toJson()));
-    JsonObject errors = new JsonObject();
-    new TreeMap<>(errorsByService).forEach((service, counts) -> errors.put(service, JsonMaps.counts(counts)));
     JsonArray outageList = new JsonArray();
     outages.forEach(outage -> outageList.add(outage.toJson()));
     JsonArray eventList = new JsonArray();
@@ -162,7 +160,7 @@ public record IncidentReport(
         .put("failedShard", failedShard)
         .put("promotedNode", promotedNode)
         .put("slotsMoved", moves)
-        .put("errorsByService", errors)
+        .put("errorsByService", JsonMaps.countsByGroup(errorsByService))
         .put("healthyShardErrors", JsonMaps.counts(healthyShardErrors))
         .put("lostWrites", lostWrites)
         .put("unknownOutcomeWrites", unknownOutcomeWrites)

@@ -8,19 +8,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Conversions between the payloads' maps and lists and JSON, shared by the contract records. */
-final class JsonMaps {
+/**
+ * Conversions between the payloads' maps and lists and JSON, shared by the contract records and by the
+ * reports built from them (the drill's report.json). Keys come out sorted.
+ */
+public final class JsonMaps {
 
   private JsonMaps() {
   }
 
-  static JsonObject counts(Map<String, Long> counts) {
+  public static JsonObject counts(Map<String, Long> counts) {
     JsonObject json = new JsonObject();
     new TreeMap<>(counts).forEach(json::put);
     return json;
   }
 
-  static Map<String, Long> counts(JsonObject json) {
+  /** Counts per key per group, e.g. errors by type per service. */
+  public static JsonObject countsByGroup(Map<String, Map<String, Long>> groups) {
+    JsonObject json = new JsonObject();
+    new TreeMap<>(groups).forEach((group, counts) -> json.put(group, counts(counts)));
+    return json;
+  }
+
+  public static Map<String, Long> counts(JsonObject json) {
     Map<String, Long> counts = new LinkedHashMap<>();
     if (json != null) {
       for (String key : json.fieldNames()) {

@@ -2,6 +2,7 @@ package io.failoverlab.lab.drill;
 
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.IncidentReport;
+import io.failoverlab.common.contract.JsonMaps;
 import io.failoverlab.common.contract.IncidentReport.Durations;
 import io.failoverlab.common.contract.IncidentReport.Milestones;
 import io.failoverlab.common.contract.IncidentReport.SlotMove;
@@ -73,14 +74,6 @@ public record FailoverRow(
   }
 
   public JsonObject toJson() {
-    JsonObject errors = new JsonObject();
-    new TreeMap<>(errorsByService).forEach((service, counts) -> {
-      JsonObject byType = new JsonObject();
-      new TreeMap<>(counts).forEach(byType::put);
-      errors.put(service, byType);
-    });
-    JsonObject healthy = new JsonObject();
-    new TreeMap<>(healthyShardErrors).forEach(healthy::put);
     JsonArray moves = new JsonArray();
     slotsMoved.forEach(move -> moves.add(move.toJson()));
     return new JsonObject()
@@ -101,8 +94,8 @@ public record FailoverRow(
         .put("durationsMs", durations.toJson())
         .put("lostWrites", lostWrites)
         .put("unknownOutcomeWrites", unknownOutcomeWrites)
-        .put("errorsByService", errors)
-        .put("healthyShardErrors", healthy)
+        .put("errorsByService", JsonMaps.countsByGroup(errorsByService))
+        .put("healthyShardErrors", JsonMaps.counts(healthyShardErrors))
         .put("healthyShardErrorsTotal", healthyShardErrorsTotal())
         .put("slotsMoved", moves)
         .put("restoredAt", restoredAt)
