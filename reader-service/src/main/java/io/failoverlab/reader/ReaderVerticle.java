@@ -94,7 +94,7 @@ public final class ReaderVerticle extends LoadClientVerticle {
     int slot = SlotHash.slot(key);
     // The floor must be taken before the read is sent: only then is "value below floor" proof of loss.
     FloorCheck.Floor floor = check.floorFor(key);
-    return router.execute(key, () -> Request.cmd(Command.GET).arg(key),
+    return router.execute(slot, () -> Request.cmd(Command.GET).arg(key),
             // The shard is named when each result comes in: at start-up the topology may not be known yet.
             (failure, sentAt) -> recorder.attemptFailed(router.shardLabel(slot), failure, sentAt))
         .onSuccess(reply -> {

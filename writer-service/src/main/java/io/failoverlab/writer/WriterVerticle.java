@@ -78,7 +78,7 @@ public final class WriterVerticle extends LoadClientVerticle {
     long start = System.nanoTime();
     int slot = SlotHash.slot(key);
     // The shard is named when each result comes in: at start-up the topology may not be known yet.
-    return router.execute(key, () -> Request.cmd(Command.INCR).arg(key), (failure, sentAt) -> {
+    return router.execute(slot, () -> Request.cmd(Command.INCR).arg(key), (failure, sentAt) -> {
           recorder.attemptFailed(router.shardLabel(slot), failure, sentAt);
           if (failure.maybeApplied()) {
             ledger.unknownOutcome(key);

@@ -120,7 +120,12 @@ public final class ClusterRouter {
 
   /** Runs one command for {@code key}, retrying until it succeeds, fails for good, or its deadline passes. */
   public Future<Response> execute(String key, Supplier<Request> request, AttemptObserver observer) {
-    Operation operation = new Operation(SlotHash.slot(key), request, observer,
+    return execute(SlotHash.slot(key), request, observer);
+  }
+
+  /** The same for a command whose key's slot the caller already has (it also names the shard with it). */
+  public Future<Response> execute(int slot, Supplier<Request> request, AttemptObserver observer) {
+    Operation operation = new Operation(slot, request, observer,
         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.operationTimeoutMs()));
     attempt(operation);
     return operation.promise.future();

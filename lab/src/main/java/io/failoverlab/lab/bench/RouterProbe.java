@@ -69,7 +69,7 @@ final class RouterProbe extends VerticleBase {
   private Future<?> operate(String key) {
     int slot = slotOf.get(key);
     long start = System.nanoTime();
-    return router.execute(key, () -> Request.cmd(Command.INCR).arg(key),
+    return router.execute(slot, () -> Request.cmd(Command.INCR).arg(key),
             (failure, sentAt) -> log.attemptFailed(System.currentTimeMillis(), slot, failure.type().label()))
         .onComplete(result -> log.op(System.currentTimeMillis(), slot,
             TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start), result.succeeded()));
