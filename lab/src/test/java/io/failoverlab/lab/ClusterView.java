@@ -39,6 +39,6 @@ public final class ClusterView {
   }
 
   private static int firstSlot(NodeStatus node) {
-    return SlotRange.parse(node.slots().split(",")[0]).from();
+    return SlotRange.parseList(node.slots()).get(0).from();
   }
 }

@@ -36,12 +36,7 @@ public final class OutageTracker {
     }
 
     boolean covers(int slot) {
-      for (SlotRange range : slots) {
-        if (range.contains(slot)) {
-          return true;
-        }
-      }
-      return false;
+      return SlotRange.contains(slots, slot);
     }
   }
 
@@ -111,15 +106,11 @@ public final class OutageTracker {
 
   /** The slots a shard label names ("0-5460", "0-100,5000-5460"); none for "unknown". */
   private static List<SlotRange> slotsOf(String shard) {
-    List<SlotRange> ranges = new ArrayList<>();
     try {
-      for (String part : shard.split(",")) {
-        ranges.add(SlotRange.parse(part));
-      }
+      return SlotRange.parseList(shard);
     } catch (IllegalArgumentException e) {
       return List.of();
     }
-    return ranges;
   }
 
   private void end(String shard, long at) {

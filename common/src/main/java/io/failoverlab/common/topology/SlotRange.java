@@ -51,6 +51,27 @@ public record SlotRange(int from, int to) {
     return ranges;
   }
 
+  /** The inverse of {@link #format}: "0-100,5000-5460" (blank parts skipped); throws on anything else. */
+  public static List<SlotRange> parseList(String text) {
+    List<SlotRange> ranges = new ArrayList<>();
+    for (String part : text.split(",")) {
+      if (!part.isBlank()) {
+        ranges.add(parse(part.strip()));
+      }
+    }
+    return ranges;
+  }
+
+  /** Whether any of {@code ranges} holds {@code slot}. */
+  public static boolean contains(List<SlotRange> ranges, int slot) {
+    for (SlotRange range : ranges) {
+      if (range.contains(slot)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static String format(List<SlotRange> ranges) {
     if (ranges.isEmpty()) {
       return "";

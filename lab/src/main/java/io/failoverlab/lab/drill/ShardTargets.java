@@ -66,16 +66,10 @@ final class ShardTargets {
   }
 
   static int firstSlot(String slots) {
-    String first = slots.split(",")[0].strip();
-    return SlotRange.parse(first).from();
+    return SlotRange.parseList(slots).get(0).from();
   }
 
   private static boolean serves(String slots, int slot) {
-    for (String part : slots.split(",")) {
-      if (!part.isBlank() && SlotRange.parse(part.strip()).contains(slot)) {
-        return true;
-      }
-    }
-    return false;
+    return SlotRange.contains(SlotRange.parseList(slots), slot);
   }
 }
