@@ -2,6 +2,7 @@ package io.failoverlab.lab;
 
 import io.failoverlab.localcluster.LocalClusterConfig;
 import io.failoverlab.localcluster.RedisBinary;
+import io.failoverlab.stack.Lab;
 
 /** What the lab prints once it is up: which redis-server, where the cluster is, the URLs. */
 final class Banner {

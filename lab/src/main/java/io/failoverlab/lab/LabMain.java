@@ -2,8 +2,10 @@ package io.failoverlab.lab;
 
 import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
-import io.failoverlab.lab.bench.BenchCommand;
-import io.failoverlab.lab.drill.DrillCommand;
+import io.failoverlab.bench.BenchCommand;
+import io.failoverlab.drill.DrillCommand;
+import io.failoverlab.stack.Lab;
+import io.failoverlab.stack.LabOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;

@@ -8,6 +8,8 @@ import io.failoverlab.common.contract.TopologyEvent;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.localcluster.LocalNode;
 import io.failoverlab.localcluster.NodeState;
+import io.failoverlab.stack.Lab;
+import io.failoverlab.stack.LabOptions;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

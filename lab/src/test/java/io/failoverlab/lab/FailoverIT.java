@@ -8,6 +8,8 @@ import io.failoverlab.common.contract.OutageEvent;
 import io.failoverlab.common.contract.TopologyEvent;
 import io.failoverlab.localcluster.LocalNode;
 import io.failoverlab.localcluster.NodeState;
+import io.failoverlab.stack.Lab;
+import io.failoverlab.stack.LabOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;

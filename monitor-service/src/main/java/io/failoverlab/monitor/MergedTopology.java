@@ -1,7 +1,7 @@
 package io.failoverlab.monitor;
 
 import io.failoverlab.common.contract.TopologySnapshot;
-import io.failoverlab.common.redis.HostAndPort;
+import io.failoverlab.common.topology.HostAndPort;
 import java.util.Map;
 import java.util.Set;
 

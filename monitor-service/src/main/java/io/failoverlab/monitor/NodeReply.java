@@ -1,6 +1,6 @@
 package io.failoverlab.monitor;
 
-import io.failoverlab.common.redis.HostAndPort;
+import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.common.topology.ClusterNode;
 import java.util.List;
 import java.util.Map;

@@ -2,9 +2,9 @@ package io.failoverlab.monitor;
 
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
-import io.failoverlab.common.redis.HostAndPort;
-import io.failoverlab.common.redis.NodeLink;
-import io.failoverlab.common.redis.RedisFailure;
+import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.router.NodeLink;
+import io.failoverlab.router.RedisFailure;
 import io.failoverlab.common.topology.ClusterNode;
 import io.failoverlab.common.topology.ClusterNodesParser;
 import io.failoverlab.common.topology.InfoParser;

@@ -1,6 +1,6 @@
 package io.failoverlab.monitor;
 
-import io.failoverlab.common.redis.HostAndPort;
+import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.common.topology.ClusterNodesParser;
 import io.failoverlab.common.topology.InfoParser;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
-import io.failoverlab.common.redis.HostAndPort;
+import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.common.topology.ClusterNodesParser;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,13 @@
 package io.failoverlab.reader;
 
-import io.failoverlab.common.client.ClientRecorder;
-import io.failoverlab.common.client.ClientSettings;
-import io.failoverlab.common.client.LoadClientVerticle;
+import io.failoverlab.router.load.ClientRecorder;
+import io.failoverlab.router.load.ClientSettings;
+import io.failoverlab.router.load.LoadClientVerticle;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.contract.Addresses;
-import io.failoverlab.common.redis.ReadFrom;
-import io.failoverlab.common.redis.SlotHash;
+import io.failoverlab.router.ReadFrom;
+import io.failoverlab.router.SlotHash;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;

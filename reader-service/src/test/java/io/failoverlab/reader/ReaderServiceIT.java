@@ -3,7 +3,7 @@ package io.failoverlab.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.failoverlab.common.client.CounterKeys;
+import io.failoverlab.router.load.CounterKeys;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.contract.Addresses;

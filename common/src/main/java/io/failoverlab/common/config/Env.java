@@ -1,6 +1,6 @@
 package io.failoverlab.common.config;
 
-import io.failoverlab.common.redis.HostAndPort;
+import io.failoverlab.common.topology.HostAndPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -3,12 +3,15 @@ package io.failoverlab.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.failoverlab.common.redis.HostAndPort;
-import io.failoverlab.common.redis.ReadFrom;
+import io.failoverlab.common.topology.HostAndPort;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EnvTest {
+
+  /** Any enum does for choice(); this one has the two values READER_READ_FROM takes. */
+  private enum ReadFrom { MASTER, REPLICA }
+
 
   @Test
   void defaultsApplyWhenUnsetOrBlank() {

@@ -3,7 +3,7 @@ package io.failoverlab.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.failoverlab.common.redis.HostAndPort;
+import io.failoverlab.common.topology.HostAndPort;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package io.failoverlab.common.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.failoverlab.common.redis.HostAndPort;
+import io.failoverlab.common.topology.HostAndPort;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.failoverlab.monitor.chaos;
 
 import io.failoverlab.common.contract.ChaosRequest.Action;
-import io.failoverlab.common.redis.HostAndPort;
+import io.failoverlab.common.topology.HostAndPort;
 import io.vertx.core.Future;
 
 /**

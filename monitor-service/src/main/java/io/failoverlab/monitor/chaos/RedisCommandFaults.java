@@ -2,10 +2,10 @@ package io.failoverlab.monitor.chaos;
 
 import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.contract.ChaosRequest.Action;
-import io.failoverlab.common.redis.ErrorType;
-import io.failoverlab.common.redis.HostAndPort;
-import io.failoverlab.common.redis.NodeLink;
-import io.failoverlab.common.redis.RedisFailure;
+import io.failoverlab.router.ErrorType;
+import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.router.NodeLink;
+import io.failoverlab.router.RedisFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;

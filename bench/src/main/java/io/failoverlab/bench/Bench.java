@@ -1,0 +1,158 @@
+package io.failoverlab.bench;
+
+import io.failoverlab.measure.TextTable;
+import io.failoverlab.common.config.Env;
+import io.failoverlab.bench.BenchOptions.Measurement;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the selected measurements phase by phase, prints each table as soon as its phase is done, and
+ * ends with every target met or missed. A phase that fails is reported and the next one still runs.
+ *
+ * <p>Phases: failovers with full coverage off (tables 1-4, and the small cluster of table 7); a few
+ * with full coverage on (table 3); load (tables 5 and 6); failovers on the larger cluster (table 7).
+ * The calling thread blocks; it must not be a Vert.x thread.
+ */
+public final class Bench {
+
+  /** What a run produced: the tables in order, every target, the phases that failed. */
+  public record Report(List<TextTable> tables, List<Target> targets, List<String> errors, JsonObject details) {
+
+    public boolean completed() {
+      return errors.isEmpty();
+    }
+  }
+
+  private final BenchOptions options;
+  private final Env env;
+  private final PrintWriter out;
+  private final List<TextTable> tables = new ArrayList<>();
+  private final List<Target> targets = new ArrayList<>();
+  private final List<String> errors = new ArrayList<>();
+  private final JsonObject details = new JsonObject();
+
+  public Bench(BenchOptions options, Env env, PrintWriter out) {
+    this.options = options;
+    this.env = env;
+    this.out = out;
+  }
+
+  public Report run() throws IOException {
+    Path workDir = Files.createTempDirectory("failover-bench-");
+    print("child process logs in " + workDir);
+    details.put("options", options.toJson()).put("startedAt", System.currentTimeMillis());
+    RecoveryPhase.Result main = null;
+    if (options.recoveryPhase()) {
+      boolean failoverTables = options.selected(Measurement.RECOVERY) || options.selected(Measurement.UNAVAILABILITY)
+          || options.selected(Measurement.BLAST) || options.selected(Measurement.LETTUCE);
+      RecoveryPhase.Setup setup = new RecoveryPhase.Setup("recovery",
+          options.lab(BenchOptions.RECOVERY_PORT_OFFSET, false),
+          failoverTables ? options.failovers() : options.scaleFailovers(),
+          options.selected(Measurement.LETTUCE), options.selected(Measurement.SCALE), true);
+      main = phase(new RecoveryPhase(options, setup, env, out, workDir).run());
+      if (options.selected(Measurement.RECOVERY)) {
+        emit(BenchTables.recovery(main, options.oracleIntervalMs()));
+      }
+      if (options.selected(Measurement.UNAVAILABILITY)) {
+        emit(BenchTables.unavailability(main));
+      }
+      if (options.selected(Measurement.LETTUCE)) {
+        emit(BenchTables.lettuce(main));
+      }
+    }
+    if (options.selected(Measurement.BLAST)) {
+      RecoveryPhase.Result yes = null;
+      if (options.coverageYesFailovers() > 0) {
+        RecoveryPhase.Setup setup = new RecoveryPhase.Setup("coverage-yes",
+            options.lab(BenchOptions.COVERAGE_PORT_OFFSET, true), options.coverageYesFailovers(),
+            options.selected(Measurement.LETTUCE), false, false);
+        yes = phase(new RecoveryPhase(options, setup, env, out, workDir).run());
+      }
+      emit(BenchTables.blast(main, yes));
+    }
+    if (options.selected(Measurement.THROUGHPUT) || options.selected(Measurement.MEMORY)) {
+      Vertx vertx = Vertx.vertx();
+      try {
+        LoadPhase.Result load = new LoadPhase(options, vertx, out, workDir, options.selected(Measurement.THROUGHPUT),
+            options.selected(Measurement.MEMORY)).run();
+        if (load.error() != null) {
+          errors.add("load: " + load.error());
+        }
+        if (options.selected(Measurement.THROUGHPUT)) {
+          emit(BenchTables.throughput(load));
+        }
+        if (options.selected(Measurement.MEMORY)) {
+          emit(BenchTables.memory(load));
+        }
+      } finally {
+        try {
+          vertx.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          print("vert.x did not close cleanly: " + e);
+        }
+      }
+    }
+    if (options.selected(Measurement.SCALE)) {
+      RecoveryPhase.Setup setup = new RecoveryPhase.Setup("scale",
+          options.lab(BenchOptions.SCALE_PORT_OFFSET, false).withShape(options.scaleMasters(), options.scaleReplicas()),
+          options.scaleFailovers(), false, true, true);
+      RecoveryPhase.Result large = phase(new RecoveryPhase(options, setup, env, out, workDir).run());
+      emit(BenchTables.scale(main, large));
+    }
+    emitTargets();
+    details.put("finishedAt", System.currentTimeMillis());
+    JsonArray tableJson = new JsonArray();
+    tables.forEach(table -> tableJson.add(table.toJson()));
+    JsonArray targetJson = new JsonArray();
+    targets.forEach(target -> targetJson.add(target.toJson()));
+    details.put("tables", tableJson).put("targets", targetJson).put("errors", new JsonArray(errors));
+    return new Report(List.copyOf(tables), List.copyOf(targets), List.copyOf(errors), details);
+  }
+
+  private RecoveryPhase.Result phase(RecoveryPhase.Result result) {
+    if (result.error() != null) {
+      errors.add(result.setup().name() + ": " + result.error());
+    }
+    JsonArray samples = new JsonArray();
+    result.samples().forEach(sample -> samples.add(sample.toJson()));
+    details.put(result.setup().name() + "Failovers", samples);
+    return result;
+  }
+
+  private void emit(BenchTables.Checked checked) {
+    tables.add(checked.table());
+    targets.addAll(checked.targets());
+    out.println();
+    out.print(checked.table().render());
+    out.flush();
+  }
+
+  private void emitTargets() {
+    TextTable table = new TextTable("Targets", 3, "measurement", "target", "status", "limit", "measured");
+    for (Target target : targets) {
+      table.row(target.measurement(), target.what() + " " + target.comparison().symbol,
+          target.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), Target.number(target.limit()),
+          target.measured() == null ? "-" : Target.number(target.measured()));
+    }
+    long met = targets.stream().filter(target -> target.status() == Target.Status.MET).count();
+    table.note(met + " of " + targets.size() + " targets met" + (errors.isEmpty() ? "" : "; failed phases: " + errors));
+    tables.add(table);
+    out.println();
+    out.print(table.render());
+    out.flush();
+  }
+
+  private void print(String line) {
+    out.println("bench: " + line);
+    out.flush();
+  }
+}

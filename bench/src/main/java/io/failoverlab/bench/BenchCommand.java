@@ -1,0 +1,275 @@
+package io.failoverlab.bench;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.failoverlab.common.config.Env;
+import io.failoverlab.bench.BenchOptions.Measurement;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code java -jar failover-lab.jar bench}: the issue's measurements on local clusters, one table
+ * each with its targets, then every target met or missed. Figures, not assertions: the exit code says
+ * whether the bench ran (0), failed to run a phase (1) or was misused (2), never whether a target was met.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {
+        "Measures, on local clusters on 127.0.0.1: 1. recovery lag behind an oracle, 2. unavailability per failover, "
+            + "3. blast radius on the healthy shards (full coverage off and on), 4. the same failovers with Lettuce, "
+            + "5. throughput against redis-benchmark, 6. memory and CPU under full load, 7. the monitor and the lab "
+            + "with a larger cluster.",
+        "Prints one table per measurement with its targets. Needs redis-server, redis-benchmark and jcmd, and the "
+            + "service jars (./mvnw -B -q install -DskipTests).",
+        "Exit codes: 0 the bench ran (whatever the targets), 1 a phase failed, 2 bad usage."})
+public final class BenchCommand implements Callable<Integer> {
+
+  static final int EXIT_RAN = 0;
+  static final int EXIT_FAILED = 1;
+  static final int EXIT_USAGE = 2;
+  static final int MAX_PORT = 8299;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--only", split = ",", paramLabel = "NAME[,NAME...]",
+      description = "Measurements to run: recovery, unavailability, blast, lettuce, throughput, memory, scale. "
+          + "Default: all.")
+  List<String> only;
+
+  @Option(names = "--failovers", defaultValue = "10", paramLabel = "N",
+      description = "Crash failovers with full coverage off (measurements 1-4). Default: ${DEFAULT-VALUE}")
+  int failovers;
+
+  @Option(names = "--coverage-yes-failovers", defaultValue = "3", paramLabel = "N",
+      description = "Crash failovers with cluster-require-full-coverage yes (measurement 3; 0 = skip). "
+          + "Default: ${DEFAULT-VALUE}")
+  int coverageYesFailovers;
+
+  @Option(names = "--node-timeout-ms", defaultValue = "1000", paramLabel = "MS",
+      description = "cluster-node-timeout of every local cluster. Default: ${DEFAULT-VALUE}")
+  int nodeTimeoutMs;
+
+  @Option(names = "--port-base", defaultValue = "8100", paramLabel = "PORT",
+      description = "Ports of the local clusters: recovery PORT.., full coverage PORT+10.., load PORT+20.., lab jar "
+          + "PORT+30.., scale PORT+40.. (cluster bus +10000). Default: ${DEFAULT-VALUE}")
+  int portBase;
+
+  @Option(names = "--masters", defaultValue = "6", paramLabel = "N",
+      description = "Scale: masters of the larger cluster. Default: ${DEFAULT-VALUE}")
+  int masters;
+
+  @Option(names = "--replicas", defaultValue = "2", paramLabel = "N",
+      description = "Scale: replicas per master of the larger cluster. Default: ${DEFAULT-VALUE}")
+  int replicas;
+
+  @Option(names = "--scale-failovers", defaultValue = "3", paramLabel = "N",
+      description = "Scale: crash failovers on the larger cluster. Default: ${DEFAULT-VALUE}")
+  int scaleFailovers;
+
+  @Option(names = "--throughput-seconds", defaultValue = "10", paramLabel = "S",
+      description = "Length of each throughput measurement window. Default: ${DEFAULT-VALUE}")
+  int throughputSeconds;
+
+  @Option(names = "--throughput-rounds", defaultValue = "3", paramLabel = "N",
+      description = "Rounds alternating redis-benchmark and the services. Default: ${DEFAULT-VALUE}")
+  int throughputRounds;
+
+  @Option(names = "--warmup-seconds", defaultValue = "5", paramLabel = "S",
+      description = "Flat-out load before a service's window is measured (JIT). Default: ${DEFAULT-VALUE}")
+  int warmupSeconds;
+
+  @Option(names = "--pipeline", defaultValue = "16", paramLabel = "N",
+      description = "redis-benchmark -P; the services get 3 x N operations in flight. Default: ${DEFAULT-VALUE}")
+  int pipeline;
+
+  @Option(names = "--monitor-seconds", defaultValue = "10", paramLabel = "S",
+      description = "Scale: how long the monitor process's CPU per poll is measured. Default: ${DEFAULT-VALUE}")
+  int monitorSeconds;
+
+  @Option(names = "--oracle-interval-ms", defaultValue = "2", paramLabel = "MS",
+      description = "How often the oracle writes to the victim's replicas. Default: ${DEFAULT-VALUE}")
+  int oracleIntervalMs;
+
+  @Option(names = "--baseline-ms", defaultValue = "3000", paramLabel = "MS",
+      description = "Healthy window before each kill (the 'before' of the blast radius). Default: ${DEFAULT-VALUE}")
+  int baselineMs;
+
+  @Option(names = "--lettuce-timeout-ms", defaultValue = "300", paramLabel = "MS",
+      description = "Lettuce command timeout. Default: ${DEFAULT-VALUE}")
+  int lettuceTimeoutMs;
+
+  @Option(names = "--lettuce-adaptive-refresh-ms", defaultValue = "500", paramLabel = "MS",
+      description = "Lettuce adaptiveRefreshTriggersTimeout (the least time between two adaptive refreshes). "
+          + "Default: ${DEFAULT-VALUE}")
+  int lettuceAdaptiveMs;
+
+  @Option(names = "--lettuce-periodic-refresh-ms", defaultValue = "1000", paramLabel = "MS",
+      description = "Lettuce periodic topology refresh. Default: ${DEFAULT-VALUE}")
+  int lettucePeriodicMs;
+
+  @Option(names = "--project-dir", paramLabel = "DIR",
+      description = "Where writer-service/target/writer-service.jar and the other jars are. Default: the project "
+          + "this jar was built in.")
+  Path projectDir;
+
+  @Option(names = "--child-jvm-options", split = " ", paramLabel = "\"OPT ...\"",
+      description = "JVM options for the child processes (services, lab jar). Default: none, as 'java -jar' runs them.")
+  List<String> childJvmOptions;
+
+  @Option(names = "--redis-benchmark", defaultValue = "redis-benchmark", paramLabel = "PATH",
+      description = "The redis-benchmark binary. Default: ${DEFAULT-VALUE}")
+  String redisBenchmark;
+
+  @Option(names = "--phase-timeout-s", defaultValue = "120", paramLabel = "S",
+      description = "Deadline of each wait (a client recovering, the cluster healthy again). Default: ${DEFAULT-VALUE}")
+  int phaseTimeoutS;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
+  Path json;
+
+  @Option(names = "--verbose", description = "Keep the services' INFO logs (default: warnings only).")
+  boolean verbose;
+
+  private final Env env;
+
+  public BenchCommand() {
+    this(Env.system());
+  }
+
+  BenchCommand(Env env) {
+    this.env = env;
+  }
+
+  /** The options, validated; a bad value is a {@link ParameterException} naming the option (exit 2). */
+  BenchOptions options() {
+    Set<Measurement> measurements = EnumSet.noneOf(Measurement.class);
+    if (only == null || only.isEmpty()) {
+      measurements.addAll(EnumSet.allOf(Measurement.class));
+    } else {
+      for (String name : only) {
+        Measurement measurement = Measurement.fromLabel(name.strip().toLowerCase(Locale.ROOT));
+        if (measurement == null) {
+          throw usage("Invalid value for option '--only': unknown measurement '" + name + "' (expected recovery, "
+              + "unavailability, blast, lettuce, throughput, memory, scale)");
+        }
+        measurements.add(measurement);
+      }
+    }
+    requireRange("--failovers", failovers, 1, 1000);
+    requireRange("--coverage-yes-failovers", coverageYesFailovers, 0, 1000);
+    requireRange("--node-timeout-ms", nodeTimeoutMs, 100, 600_000);
+    requireRange("--masters", masters, 3, 100);
+    requireRange("--replicas", replicas, 1, 10);
+    requireRange("--scale-failovers", scaleFailovers, 1, 1000);
+    requireRange("--throughput-seconds", throughputSeconds, 1, 3600);
+    requireRange("--throughput-rounds", throughputRounds, 1, 100);
+    requireRange("--warmup-seconds", warmupSeconds, 0, 600);
+    requireRange("--pipeline", pipeline, 1, 1000);
+    requireRange("--monitor-seconds", monitorSeconds, 1, 3600);
+    requireRange("--oracle-interval-ms", oracleIntervalMs, 1, 1000);
+    requireRange("--baseline-ms", baselineMs, 100, 600_000);
+    requireRange("--lettuce-timeout-ms", lettuceTimeoutMs, 10, 60_000);
+    requireRange("--lettuce-adaptive-refresh-ms", lettuceAdaptiveMs, 1, 600_000);
+    requireRange("--lettuce-periodic-refresh-ms", lettucePeriodicMs, 100, 600_000);
+    requireRange("--phase-timeout-s", phaseTimeoutS, 5, 86_400);
+    int lastPort = portBase + BenchOptions.SCALE_PORT_OFFSET + masters * (1 + replicas) - 1;
+    if (portBase < 1024 || lastPort > MAX_PORT) {
+      throw usage("Invalid value for option '--port-base': " + portBase + " puts the clusters on " + portBase + "-"
+          + lastPort + "; they must stay within 1024-" + MAX_PORT + " (this machine's share of ports)");
+    }
+    Path root = projectDir != null ? projectDir : defaultProjectDir();
+    return new BenchOptions(measurements, failovers, coverageYesFailovers, nodeTimeoutMs, portBase, masters, replicas,
+        scaleFailovers, throughputSeconds, throughputRounds, warmupSeconds, pipeline, monitorSeconds, oracleIntervalMs,
+        baselineMs, new LettuceWriter.Config(Duration.ofMillis(lettuceTimeoutMs), Duration.ofMillis(lettuceAdaptiveMs),
+            Duration.ofMillis(lettucePeriodicMs)),
+        root.resolve("writer-service/target/writer-service.jar"),
+        root.resolve("reader-service/target/reader-service.jar"),
+        root.resolve("monitor-service/target/monitor-service.jar"),
+        root.resolve("lab/target/failover-lab.jar"),
+        childJvmOptions == null ? List.of() : childJvmOptions.stream().filter(option -> !option.isBlank()).toList(),
+        redisBenchmark, Duration.ofSeconds(phaseTimeoutS));
+  }
+
+  /** The project this code was built in: lab/target/failover-lab.jar or lab/target/classes, three levels up. */
+  static Path defaultProjectDir() {
+    try {
+      Path location = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path root = location.getParent() == null || location.getParent().getParent() == null ? null
+          : location.getParent().getParent().getParent();
+      return root != null ? root : Path.of(".");
+    } catch (Exception e) {
+      return Path.of(".");
+    }
+  }
+
+  private void requireRange(String option, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw usage("Invalid value for option '" + option + "': " + value + " is not between " + min + " and " + max);
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  @Override
+  public Integer call() {
+    BenchOptions options = options();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!verbose) {
+      quiet("io.failoverlab", Level.WARN);
+      quiet("io.lettuce", Level.ERROR);
+    }
+    Bench.Report report;
+    try {
+      report = new Bench(options, env, out).run();
+    } catch (IOException e) {
+      err.println("failover-lab bench: " + e.getMessage());
+      return EXIT_FAILED;
+    }
+    if (json != null) {
+      try {
+        Path parent = json.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        Files.writeString(json, report.details().encodePrettily() + "\n", StandardCharsets.UTF_8);
+        out.println("bench: figures written to " + json.toAbsolutePath().normalize());
+      } catch (IOException e) {
+        err.println("failover-lab bench: could not write " + json + ": " + e.getMessage());
+        return EXIT_FAILED;
+      }
+    }
+    out.flush();
+    if (!report.completed()) {
+      List<String> errors = new ArrayList<>(report.errors());
+      errors.forEach(error -> err.println("failover-lab bench: phase failed: " + error));
+      err.flush();
+      return EXIT_FAILED;
+    }
+    return EXIT_RAN;
+  }
+
+  private static void quiet(String logger, Level level) {
+    if (LoggerFactory.getLogger(logger) instanceof Logger logback) {
+      logback.setLevel(level);
+    }
+  }
+}

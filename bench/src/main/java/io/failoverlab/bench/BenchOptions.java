@@ -1,0 +1,104 @@
+package io.failoverlab.bench;
+
+import io.failoverlab.stack.LabOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a bench run is made of, validated by {@link BenchCommand}. Every local cluster of the run
+ * takes its ports from {@code portBase}: recovery +0, full-coverage recovery +10, load +20, the lab
+ * jar +30, scale +40 (each node's cluster bus is on its port + 10000).
+ */
+public record BenchOptions(
+    Set<Measurement> measurements,
+    int failovers,
+    int coverageYesFailovers,
+    int nodeTimeoutMs,
+    int portBase,
+    int scaleMasters,
+    int scaleReplicas,
+    int scaleFailovers,
+    int throughputSeconds,
+    int throughputRounds,
+    int warmupSeconds,
+    int pipeline,
+    int monitorSeconds,
+    long oracleIntervalMs,
+    long baselineMs,
+    LettuceWriter.Config lettuce,
+    Path writerJar,
+    Path readerJar,
+    Path monitorJar,
+    Path labJar,
+    List<String> childJvmOptions,
+    String redisBenchmark,
+    Duration phaseTimeout) {
+
+  static final int RECOVERY_PORT_OFFSET = 0;
+  static final int COVERAGE_PORT_OFFSET = 10;
+  static final int LOAD_PORT_OFFSET = 20;
+  static final int LAB_PORT_OFFSET = 30;
+  static final int SCALE_PORT_OFFSET = 40;
+
+  /** The measurements of the issue, by the names {@code --only} takes. */
+  public enum Measurement {
+    RECOVERY("recovery", "1. recovery lag behind the oracle"),
+    UNAVAILABILITY("unavailability", "2. unavailability per failover"),
+    BLAST("blast", "3. blast radius on the healthy shards"),
+    LETTUCE("lettuce", "4. side by side with Lettuce"),
+    THROUGHPUT("throughput", "5. throughput against redis-benchmark"),
+    MEMORY("memory", "6. memory and CPU"),
+    SCALE("scale", "7. scale");
+
+    final String label;
+    final String title;
+
+    Measurement(String label, String title) {
+      this.label = label;
+      this.title = title;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    static Measurement fromLabel(String label) {
+      for (Measurement measurement : values()) {
+        if (measurement.label.equals(label)) {
+          return measurement;
+        }
+      }
+      return null;
+    }
+  }
+
+  boolean selected(Measurement measurement) {
+    return measurements.contains(measurement);
+  }
+
+  /** The failovers with full coverage off run when any of measurements 1-4 is selected. */
+  boolean recoveryPhase() {
+    return selected(Measurement.RECOVERY) || selected(Measurement.UNAVAILABILITY) || selected(Measurement.BLAST)
+        || selected(Measurement.LETTUCE) || selected(Measurement.SCALE);
+  }
+
+  LabOptions lab(int portOffset, boolean requireFullCoverage) {
+    return new LabOptions(portBase + portOffset, nodeTimeoutMs, requireFullCoverage, "127.0.0.1", 0, 0, 0);
+  }
+
+  JsonObject toJson() {
+    JsonArray selected = new JsonArray();
+    measurements.forEach(measurement -> selected.add(measurement.label));
+    return new JsonObject().put("measurements", selected).put("failovers", failovers)
+        .put("coverageYesFailovers", coverageYesFailovers).put("nodeTimeoutMs", nodeTimeoutMs).put("portBase", portBase)
+        .put("scaleMasters", scaleMasters).put("scaleReplicas", scaleReplicas).put("scaleFailovers", scaleFailovers)
+        .put("throughputSeconds", throughputSeconds).put("throughputRounds", throughputRounds)
+        .put("warmupSeconds", warmupSeconds).put("pipeline", pipeline).put("monitorSeconds", monitorSeconds)
+        .put("oracleIntervalMs", oracleIntervalMs).put("baselineMs", baselineMs).put("lettuce", lettuce.describe())
+        .put("childJvmOptions", new JsonArray(childJvmOptions));
+  }
+}

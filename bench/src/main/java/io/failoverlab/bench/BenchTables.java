@@ -1,0 +1,348 @@
+package io.failoverlab.bench;
+
+import static io.failoverlab.measure.TextTable.count;
+import static io.failoverlab.measure.TextTable.divide;
+import static io.failoverlab.measure.TextTable.ms;
+import static io.failoverlab.measure.TextTable.oneDecimal;
+import static io.failoverlab.measure.TextTable.ratio;
+
+import io.failoverlab.measure.TextTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Turns the phases' results into the issue's tables and targets. Pure: no I/O, so the arithmetic is
+ * unit-tested on made-up results.
+ */
+final class BenchTables {
+
+  static final double MEDIAN_LAG_TARGET_MS = 50;
+  static final double P95_LAG_TARGET_MS = 150;
+  static final double UNAVAILABILITY_RATIO_TARGET = 1.05;
+  static final double P99_RATIO_TARGET = 2.0;
+  static final double THROUGHPUT_RATIO_TARGET = 0.8;
+  static final double SERVICE_HEAP_TARGET_MB = 64;
+  static final double LAB_RSS_TARGET_MB = 512;
+  static final double POLL_INTERVAL_SLACK = 1.25;
+
+  /** A table and the targets it checks (printed under it). */
+  record Checked(TextTable table, List<Target> targets) {
+  }
+
+  private BenchTables() {
+  }
+
+  // ---- 1. recovery lag
+
+  static Checked recovery(RecoveryPhase.Result result, long oracleIntervalMs) {
+    List<FailoverSample> samples = result.samples();
+    boolean lettuce = result.lettuceConfig() != null;
+    List<String> header = new ArrayList<>(List.of("failover", "victim", "promoted", "oracle up after kill",
+        "writer lag", "reader lag", "router probe lag"));
+    if (lettuce) {
+      header.add("lettuce lag");
+    }
+    TextTable table = new TextTable("1. Recovery lag behind the oracle (ms; first success on the failed shard "
+        + "minus the oracle's; negative = before the oracle saw it)", 3, header.toArray(String[]::new));
+    for (FailoverSample s : samples) {
+      List<String> cells = new ArrayList<>(List.of(Integer.toString(s.index()), s.victim(), text(s.promoted()),
+          ms(s.unavailability(s.oracleAt())), ms(s.lag(s.writerAt())), ms(s.lag(s.readerAt())),
+          ms(s.lag(s.probeAt()))));
+      if (lettuce) {
+        cells.add(s.lettuceAt() == null ? "not recovered" : ms(s.lag(s.lettuceAt())));
+      }
+      table.row(cells.toArray(String[]::new));
+    }
+    List<Function<FailoverSample, Long>> columns = new ArrayList<>(List.of(
+        s -> s.unavailability(s.oracleAt()), s -> s.lag(s.writerAt()), s -> s.lag(s.readerAt()),
+        s -> s.lag(s.probeAt())));
+    if (lettuce) {
+      columns.add(s -> s.lag(s.lettuceAt()));
+    }
+    summaryRows(table, samples, 3, columns);
+    Summary writer = Summary.of(samples.stream().map(s -> s.lag(s.writerAt())).toList());
+    Summary reader = Summary.of(samples.stream().map(s -> s.lag(s.readerAt())).toList());
+    List<Target> targets = List.of(
+        Target.atMost("recovery", "writer median recovery lag", MEDIAN_LAG_TARGET_MS, writer.median(), "ms"),
+        Target.atMost("recovery", "writer p95 recovery lag", P95_LAG_TARGET_MS, writer.p95(), "ms"),
+        Target.atMost("recovery", "reader median recovery lag", MEDIAN_LAG_TARGET_MS, reader.median(), "ms"),
+        Target.atMost("recovery", "reader p95 recovery lag", P95_LAG_TARGET_MS, reader.p95(), "ms"));
+    table.note(samples.size() + " crash failovers (SIGKILL of the shard's master), " + RecoveryPhase.describe(
+        result.setup().lab()) + "; oracle: INCR straight to the victim's replicas every "
+        + oracleIntervalMs + " ms (measured period, median: " + ms(Summary.of(samples.stream()
+        .map(FailoverSample::oraclePeriodMs).toList()).median()) + " ms); router probe: the services' ClusterRouter "
+        + "with its own keys");
+    return new Checked(withTargets(table, targets), targets);
+  }
+
+  // ---- 2. unavailability
+
+  static Checked unavailability(RecoveryPhase.Result result) {
+    List<FailoverSample> samples = result.samples();
+    TextTable table = new TextTable("2. Unavailability per failover (ms from the kill to the first success on the "
+        + "failed shard)", 1, "failover", "oracle", "writer", "reader", "lettuce", "writer/oracle", "reader/oracle");
+    for (FailoverSample s : samples) {
+      table.row(Integer.toString(s.index()), ms(s.unavailability(s.oracleAt())), ms(s.unavailability(s.writerAt())),
+          ms(s.unavailability(s.readerAt())), ms(s.unavailability(s.lettuceAt())), ratio(writerRatio(s)),
+          ratio(readerRatio(s)));
+    }
+    for (String statistic : Summary.STATISTICS) {
+      table.summaryRow(statistic,
+          ms(Summary.of(samples.stream().map(s -> s.unavailability(s.oracleAt())).toList()).get(statistic)),
+          ms(Summary.of(samples.stream().map(s -> s.unavailability(s.writerAt())).toList()).get(statistic)),
+          ms(Summary.of(samples.stream().map(s -> s.unavailability(s.readerAt())).toList()).get(statistic)),
+          ms(Summary.of(samples.stream().map(s -> s.unavailability(s.lettuceAt())).toList()).get(statistic)),
+          ratio(Summary.of(samples.stream().map(BenchTables::writerRatio).toList()).get(statistic)),
+          ratio(Summary.of(samples.stream().map(BenchTables::readerRatio).toList()).get(statistic)));
+    }
+    List<Target> targets = List.of(
+        Target.atMost("unavailability", "writer / oracle unavailability, worst failover", UNAVAILABILITY_RATIO_TARGET,
+            Summary.of(samples.stream().map(BenchTables::writerRatio).toList()).max(), ""),
+        Target.atMost("unavailability", "reader / oracle unavailability, worst failover", UNAVAILABILITY_RATIO_TARGET,
+            Summary.of(samples.stream().map(BenchTables::readerRatio).toList()).max(), ""));
+    return new Checked(withTargets(table, targets), targets);
+  }
+
+  static Double writerRatio(FailoverSample s) {
+    return divide(s.unavailability(s.writerAt()), s.unavailability(s.oracleAt()));
+  }
+
+  static Double readerRatio(FailoverSample s) {
+    return divide(s.unavailability(s.readerAt()), s.unavailability(s.oracleAt()));
+  }
+
+  // ---- 3. blast radius
+
+  static Checked blast(RecoveryPhase.Result coverageNo, RecoveryPhase.Result coverageYes) {
+    TextTable table = new TextTable("3. Blast radius: the healthy shards during the failover (kill to recovery + "
+        + "1 s); errors = failed commands, retries included", 2, "coverage", "failover", "writer errors",
+        "reader errors", "probe errors", "lettuce errors", "probe p99 before ms", "probe p99 during ms", "p99 ratio",
+        "longest outage ms", "JVM cores before/during", "machine busy before/during");
+    List<Target> targets = new ArrayList<>();
+    for (RecoveryPhase.Result result : new RecoveryPhase.Result[] {coverageNo, coverageYes}) {
+      if (result == null) {
+        continue;
+      }
+      String coverage = result.setup().lab().requireFullCoverage() ? "yes" : "no";
+      long writer = 0;
+      long reader = 0;
+      long probe = 0;
+      Long lettuce = null;
+      long outage = 0;
+      for (FailoverSample s : result.samples()) {
+        table.row(coverage, Integer.toString(s.index()), count(s.writerHealthyErrors()), count(s.readerHealthyErrors()),
+            count(s.probeHealthyErrors()), count(s.lettuceHealthyErrors()), oneDecimal(s.healthyP99BeforeMs()),
+            oneDecimal(s.healthyP99DuringMs()), ratio(s.p99Ratio()), count(s.healthyOutageMs()),
+            pair(s.cpuBefore() == null ? null : s.cpuBefore().jvmCores(),
+                s.cpuDuring() == null ? null : s.cpuDuring().jvmCores(), false),
+            pair(s.cpuBefore() == null ? null : s.cpuBefore().machineBusy(),
+                s.cpuDuring() == null ? null : s.cpuDuring().machineBusy(), true));
+        writer += s.writerHealthyErrors();
+        reader += s.readerHealthyErrors();
+        probe += s.probeHealthyErrors();
+        if (s.lettuceHealthyErrors() != null) {
+          lettuce = (lettuce == null ? 0 : lettuce) + s.lettuceHealthyErrors();
+        }
+        outage = Math.max(outage, s.healthyOutageMs());
+      }
+      Double pooledRatio = divide(result.pooledP99DuringMs(), result.pooledP99BeforeMs());
+      table.summaryRow(coverage, "all " + result.samples().size(), count(writer), count(reader), count(probe),
+          count(lettuce), oneDecimal(result.pooledP99BeforeMs()), oneDecimal(result.pooledP99DuringMs()),
+          ratio(pooledRatio), count(outage), "", "");
+      if (!result.setup().lab().requireFullCoverage()) {
+        targets.add(Target.atMost("blast", "coverage no: healthy-shard errors (writer + reader + router probe)", 0,
+            result.samples().isEmpty() ? null : (double) (writer + reader + probe), ""));
+        targets.add(Target.atMost("blast", "coverage no: healthy-shard p99 during / before (all failovers pooled)",
+            P99_RATIO_TARGET, pooledRatio, ""));
+      }
+    }
+    table.note("CPU: this JVM (lab services, router probe, Lettuce, oracle) in cores, and the whole machine's busy "
+        + "share (/proc/stat), over the baseline and the failover windows.");
+    table.note("'all' rows: errors summed, p99 over every failover's samples pooled, outage the longest. With coverage "
+        + "yes every shard answers CLUSTERDOWN between FAIL and promotion: that is the cluster's doing, not the "
+        + "client's; reported, no target.");
+    return new Checked(withTargets(table, targets), targets);
+  }
+
+  // ---- 4. Lettuce
+
+  static Checked lettuce(RecoveryPhase.Result result) {
+    List<FailoverSample> samples = result.samples();
+    TextTable table = new TextTable("4. Side by side with Lettuce, same failovers (ms)", 1, "client", "recovered",
+        "median lag", "p95 lag", "max lag", "median unavailability", "healthy-shard errors");
+    record Client(String name, Function<FailoverSample, Long> at, Function<FailoverSample, Long> errors) {
+    }
+    List<Client> clients = List.of(
+        new Client("writer (ours)", FailoverSample::writerAt, FailoverSample::writerHealthyErrors),
+        new Client("reader (ours)", FailoverSample::readerAt, FailoverSample::readerHealthyErrors),
+        new Client("router probe (ours)", FailoverSample::probeAt, FailoverSample::probeHealthyErrors),
+        new Client("lettuce 7.7", FailoverSample::lettuceAt, FailoverSample::lettuceHealthyErrors));
+    Summary writer = null;
+    Summary lettuce = null;
+    for (Client client : clients) {
+      Summary lag = Summary.of(samples.stream().map(s -> s.lag(client.at().apply(s))).toList());
+      Summary unavailable = Summary.of(samples.stream().map(s -> s.unavailability(client.at().apply(s))).toList());
+      long errors = samples.stream().map(client.errors()).filter(java.util.Objects::nonNull).mapToLong(Long::longValue)
+          .sum();
+      table.row(client.name(), lag.count() + "/" + samples.size(), ms(lag.median()), ms(lag.p95()), ms(lag.max()),
+          ms(unavailable.median()), count(errors));
+      if (client.name().startsWith("writer")) {
+        writer = lag;
+      } else if (client.name().startsWith("lettuce")) {
+        lettuce = lag;
+      }
+    }
+    table.summaryRow("lettuce - writer", "", ms(minus(lettuce.median(), writer.median())),
+        ms(minus(lettuce.p95(), writer.p95())), ms(minus(lettuce.max(), writer.max())), "", "");
+    List<Target> targets = List.of(
+        Target.below("lettuce", "writer median lag, below Lettuce's (" + ms(lettuce.median()) + " ms)",
+            lettuce.median() == null ? Double.NaN : lettuce.median(), writer.median(), "ms"),
+        Target.below("lettuce", "writer p95 lag, below Lettuce's (" + ms(lettuce.p95()) + " ms)",
+            lettuce.p95() == null ? Double.NaN : lettuce.p95(), writer.p95(), "ms"));
+    if (result.lettuceConfig() != null) {
+      table.note("Lettuce: " + result.lettuceConfig() + "; same workload shape as the writer (one INCR in flight per "
+          + "key, 200 ops/s, 2-20 ms jittered retry).");
+    }
+    return new Checked(withTargets(table, targets), targets);
+  }
+
+  // ---- 5. throughput
+
+  static Checked throughput(LoadPhase.Result result) {
+    TextTable table = new TextTable("5. Throughput against redis-benchmark (ops/s, same cluster, " + result.connections()
+        + " connections, " + result.inFlight() + " requests in flight)", 1, "round", "redis-benchmark INCR", "writer",
+        "writer / rb", "redis-benchmark INCR+GET", "writer+reader", "(writer+reader) / rb", "writer alone / rb INCR");
+    List<Double> incrRatios = new ArrayList<>();
+    List<Double> bothRatios = new ArrayList<>();
+    for (LoadPhase.Round round : result.rounds()) {
+      Double incr = divide(round.writer(), round.benchmarkIncr());
+      Double both = divide(round.writerReader(), round.benchmarkIncrGet());
+      incrRatios.add(incr);
+      bothRatios.add(both);
+      table.row(Integer.toString(round.index()), ms(round.benchmarkIncr()), ms(round.writer()), ratio(incr),
+          ms(round.benchmarkIncrGet()), ms(round.writerReader()), ratio(both),
+          ratio(divide(round.writerWithReader(), round.benchmarkIncr())));
+    }
+    Summary incr = Summary.of(incrRatios);
+    Summary both = Summary.of(bothRatios);
+    table.summaryRow("median", ms(Summary.of(result.rounds().stream().map(LoadPhase.Round::benchmarkIncr).toList()).median()),
+        ms(Summary.of(result.rounds().stream().map(LoadPhase.Round::writer).toList()).median()), ratio(incr.median()),
+        ms(Summary.of(result.rounds().stream().map(LoadPhase.Round::benchmarkIncrGet).toList()).median()),
+        ms(Summary.of(result.rounds().stream().map(LoadPhase.Round::writerReader).toList()).median()),
+        ratio(both.median()), "");
+    table.note("redis-benchmark: " + result.benchmarkCommand() + " (and -t get alongside for INCR+GET); services: fat "
+        + "jars in child processes, WRITER_RATE=0 / READER_RATE=0, concurrency " + result.inFlight() + ", "
+        + "REDIS_CONNECTIONS_PER_NODE=1, " + LoadPhase.KEY_COUNT + " keys; rounds alternate the two sides.");
+    List<Target> targets = List.of(
+        Target.atLeast("throughput", "writer / redis-benchmark INCR, median of rounds", THROUGHPUT_RATIO_TARGET,
+            incr.median(), ""),
+        Target.atLeast("throughput", "(writer + reader) / redis-benchmark INCR+GET, median of rounds",
+            THROUGHPUT_RATIO_TARGET, both.median(), ""));
+    return new Checked(withTargets(table, targets), targets);
+  }
+
+  // ---- 6. memory and CPU
+
+  static Checked memory(LoadPhase.Result result) {
+    TextTable table = new TextTable("6. Memory and CPU under full load (each in its own JVM; largest figure over "
+        + "the rounds)", 2, "process", "load", "heap after GC MB", "RSS MB", "CPU cores", "ops/s");
+    List<Target> targets = new ArrayList<>();
+    for (LoadPhase.Footprint footprint : result.footprints()) {
+      table.row(footprint.process(), footprint.load(), oneDecimal(footprint.heapAfterGcMb()),
+          oneDecimal(footprint.rssMb()), ratio(footprint.cpuCores()), ms(footprint.opsPerSecond()));
+      if (footprint.process().equals("lab")) {
+        targets.add(Target.atMost("memory", "lab RSS", LAB_RSS_TARGET_MB, footprint.rssMb(), "MB"));
+      } else {
+        targets.add(Target.atMost("memory", footprint.process() + " heap after GC", SERVICE_HEAP_TARGET_MB,
+            footprint.heapAfterGcMb(), "MB"));
+      }
+    }
+    table.note("heap after GC: jcmd GC.run, then GC.heap_info 'used'; RSS: VmRSS of /proc/<pid>/status; CPU: process CPU "
+        + "time over the measurement window / its length.");
+    return new Checked(withTargets(table, targets), targets);
+  }
+
+  // ---- 7. scale
+
+  static Checked scale(RecoveryPhase.Result small, RecoveryPhase.Result large) {
+    TextTable table = new TextTable("7. Scale: the monitor and the lab with a larger cluster", 1, "cluster",
+        "poll every ms", "interval median ms", "interval p95 ms", "interval max ms", "monitor CPU ms/poll",
+        "failovers", "incidents correct", "writer lag median ms");
+    List<Target> targets = new ArrayList<>();
+    Double smallCpu = null;
+    Double largeCpu = null;
+    for (RecoveryPhase.Result result : new RecoveryPhase.Result[] {small, large}) {
+      if (result == null) {
+        continue;
+      }
+      Summary intervals = Summary.of(result.pollIntervalsMs());
+      long correct = result.samples().stream().filter(s -> "ok".equals(s.incident())).count();
+      Double cpu = result.monitorCpu() == null ? null : result.monitorCpu().cpuMsPerPoll();
+      Summary lag = Summary.of(result.samples().stream().map(s -> s.lag(s.writerAt())).toList());
+      table.row(result.nodes() + " nodes (" + result.setup().lab().masters() + " masters x "
+              + result.setup().lab().replicasPerMaster() + " replicas)", count(result.pollIntervalMs()), ms(intervals.median()), ms(intervals.p95()),
+          ms(intervals.max()), cpu == null ? "-" : String.format(java.util.Locale.ROOT, "%.2f", cpu),
+          Integer.toString(result.samples().size()), correct + "/" + result.samples().size(), ms(lag.median()));
+      if (result == small) {
+        smallCpu = cpu;
+      } else {
+        largeCpu = cpu;
+        targets.add(Target.atMost("scale", result.nodes() + " nodes: p95 poll interval / configured",
+            POLL_INTERVAL_SLACK, divide(intervals.p95(), result.pollIntervalMs()), ""));
+        targets.add(Target.atMost("scale", result.nodes() + " nodes: incidents not correct", 0,
+            result.samples().isEmpty() ? null : (double) (result.samples().size() - correct), ""));
+      }
+    }
+    if (smallCpu != null && largeCpu != null) {
+      table.summaryRow("CPU per poll, large / small", "", "", "", "", ratio(divide(largeCpu, smallCpu)), "", "", "");
+    }
+    table.note("poll intervals: the in-lab monitor's snapshot timestamps over the whole phase, failovers included; "
+        + "CPU per poll: monitor-service.jar in its own process against the same cluster, CPU time / polls.");
+    return new Checked(withTargets(table, targets), targets);
+  }
+
+  // ---- helpers
+
+  private static void summaryRows(TextTable table, List<FailoverSample> samples, int labelColumns,
+                                  List<Function<FailoverSample, Long>> columns) {
+    for (String statistic : Summary.STATISTICS) {
+      List<String> cells = new ArrayList<>();
+      cells.add(statistic);
+      for (int i = 1; i < labelColumns; i++) {
+        cells.add("");
+      }
+      for (Function<FailoverSample, Long> column : columns) {
+        cells.add(ms(Summary.of(samples.stream().map(column).toList()).get(statistic)));
+      }
+      table.summaryRow(cells.toArray(String[]::new));
+    }
+  }
+
+  private static TextTable withTargets(TextTable table, List<Target> targets) {
+    for (Target target : targets) {
+      table.note("target: " + target.describe());
+    }
+    return table;
+  }
+
+  /** "0.35/0.90", or as percentages "40%/95%". */
+  static String pair(Double before, Double during, boolean percent) {
+    return format(before, percent) + "/" + format(during, percent);
+  }
+
+  private static String format(Double value, boolean percent) {
+    if (value == null || value.isNaN()) {
+      return "-";
+    }
+    return percent ? Math.round(value * 100) + "%" : String.format(java.util.Locale.ROOT, "%.2f", value);
+  }
+
+  static Double minus(Double a, Double b) {
+    return a == null || b == null ? null : a - b;
+  }
+
+  private static String text(String value) {
+    return value == null ? "-" : value;
+  }
+}

@@ -1,0 +1,63 @@
+package io.failoverlab.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.BitSet;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class OpLogTest {
+
+  private static final BitSet SHARD = new BitSet();
+  private static final BitSet OTHERS = new BitSet();
+
+  static {
+    SHARD.set(0, 100);
+    OTHERS.set(100, 16384);
+  }
+
+  @Test
+  void recoveryIsTheFirstSuccessAfterTheFirstFailureNotALateReplyFromBeforeTheKill() {
+    OpLog log = new OpLog("t");
+    log.op(1005, 5, 300, true);          // answered by the master just before it died
+    log.attemptFailed(1010, 5, "connection");
+    log.op(1020, 200, 300, true);        // another shard
+    log.attemptFailed(1500, 6, "moved");
+    log.op(4000, 6, 3000_000, true);     // back
+
+    assertThat(log.recoveredAt(SHARD, 1000)).isEqualTo(4000L);
+    assertThat(log.recoveredAt(OTHERS, 1000)).isNull();
+    assertThat(log.lastSuccess(SHARD)).isEqualTo(4000L);
+  }
+
+  @Test
+  void aFailedOperationAlsoStartsTheOutage() {
+    OpLog log = new OpLog("t");
+    log.op(1100, 5, 300_000, false);
+    log.op(1200, 5, 100, true);
+    assertThat(log.recoveredAt(SHARD, 1000)).isEqualTo(1200L);
+  }
+
+  @Test
+  void errorsAndLatenciesAreCountedPerShardAndWindowAndForgotten() {
+    OpLog log = new OpLog("t");
+    log.attemptFailed(100, 150, "clusterdown");
+    log.attemptFailed(300, 150, "clusterdown");
+    log.attemptFailed(300, 5, "moved");
+    log.op(200, 150, 1000, true);
+    log.op(250, 150, 9000, false);
+    log.op(900, 150, 50_000, true);
+
+    assertThat(log.attemptErrors(OTHERS, 0, 300)).isEqualTo(2);
+    assertThat(log.attemptErrors(OTHERS, 150, 1000)).isEqualTo(1);
+    Histogram histogram = RecoveryPhase.newHistogram();
+    log.latencies(OTHERS, 0, 500, histogram);
+    assertThat(histogram.getTotalCount()).isEqualTo(2);
+    assertThat(RecoveryPhase.p99Ms(histogram)).isBetween(8.9, 9.1);
+    assertThat(log.operations(OTHERS, 0, 1000)).isEqualTo(3);
+
+    log.forgetBefore(260);
+    assertThat(log.operations(OTHERS, 0, 1000)).isEqualTo(1);
+    assertThat(log.attemptErrors(OTHERS, 0, 1000)).isEqualTo(1);
+  }
+}

@@ -1,6 +1,0 @@
-package io.failoverlab.common.redis;
-
-/** Where reads go: the shard's master (always current), or a replica (READONLY; may lag). */
-public enum ReadFrom {
-  MASTER, REPLICA
-}

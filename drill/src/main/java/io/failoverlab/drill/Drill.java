@@ -1,0 +1,422 @@
+package io.failoverlab.drill;
+
+import io.failoverlab.common.config.ConfigException;
+import io.failoverlab.common.config.Env;
+import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.contract.ChaosAction;
+import io.failoverlab.common.contract.ChaosRequest;
+import io.failoverlab.common.contract.ClientStats;
+import io.failoverlab.common.contract.IncidentReport;
+import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.stack.Lab;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a drill: starts the lab (its own local cluster, or the services against REDIS_NODES), waits
+ * until the cluster is healthy and the clients serve every shard, then for each failover picks the
+ * target, asks the monitor to inject the fault ({@link Addresses#CHAOS}), waits for the monitor's
+ * incident to close, records its row, restarts a crashed node and waits until the cluster is healthy
+ * and in sync again. Stops the lab at the end, whatever happened.
+ *
+ * <p>The calling thread blocks on {@link Future#await}; it must not be a Vert.x thread. All waiting on
+ * conditions happens in timers on the lab's event loops ({@link Waits}).
+ */
+public final class Drill {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Drill.class);
+  static final long CHAOS_SEND_TIMEOUT_MS = 10_000;
+  /** The monitor stamps the action and the incident's faultInjectedAt together; this only absorbs skew. */
+  static final long INCIDENT_MATCH_SLACK_MS = 2_000;
+  static final Duration LAB_START_TIMEOUT = Duration.ofSeconds(180);
+  static final Duration LAB_STOP_TIMEOUT = Duration.ofSeconds(60);
+  private static final List<String> CLIENT_SERVICES = List.of("writer", "reader");
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+  /** The drill could not go on: the message says which step and why. */
+  static class DrillFailure extends RuntimeException {
+    DrillFailure(String message) {
+      super(message);
+    }
+  }
+
+  /** The monitor answered a chaos request with a refusal (HTTP-like status) or not at all (status -1). */
+  static final class ChaosRefused extends DrillFailure {
+    final int status;
+
+    ChaosRefused(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  /** The lab could not start: nothing was drilled, nothing is left running. */
+  public static final class StartFailure extends Exception {
+    StartFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final DrillOptions options;
+  private final Env env;
+  private final PrintWriter out;
+  private final Listener listener;
+  private final Timeline timeline = new Timeline(Timeline.DEFAULT_MAX_POINTS, Timeline.DEFAULT_MAX_MARKERS);
+
+  /**
+   * What a caller may look at along a drill (tests; the soak measures the lab's JVM between
+   * failovers). Called on the drill's own thread; a listener that throws ends the drill as a failure.
+   */
+  public interface Listener {
+    /** The lab is up, before the first failover (tests listen to its event bus here). */
+    default void labStarted(Lab lab) {
+    }
+
+    /** The cluster is healthy again after failover {@code row.index()}. */
+    default void failoverDone(Lab lab, FailoverRow row) {
+    }
+
+    /** Every failover is done and the cluster healthy, the lab not stopped yet. */
+    default void drillDone(Lab lab) {
+    }
+
+    static Listener onLabStarted(Consumer<Lab> action) {
+      Objects.requireNonNull(action);
+      return new Listener() {
+        @Override
+        public void labStarted(Lab lab) {
+          action.accept(lab);
+        }
+      };
+    }
+  }
+
+  public Drill(DrillOptions options, Env env, PrintWriter out) {
+    this(options, env, out, lab -> { });
+  }
+
+  /** {@code onLabStarted}: called once the lab is up, before the first failover (tests listen to its event bus). */
+  public Drill(DrillOptions options, Env env, PrintWriter out, Consumer<Lab> onLabStarted) {
+    this(options, env, out, Listener.onLabStarted(onLabStarted));
+  }
+
+  public Drill(DrillOptions options, Env env, PrintWriter out, Listener listener) {
+    this.options = Objects.requireNonNull(options);
+    this.env = Objects.requireNonNull(env);
+    this.out = Objects.requireNonNull(out);
+    this.listener = Objects.requireNonNull(listener);
+  }
+
+  /**
+   * Runs the drill to the end or to its first failure (then {@link DrillReport#error()} says why).
+   *
+   * @throws ConfigException a bad variable in the environment: nothing was started
+   * @throws StartFailure    the lab did not start: nothing was drilled
+   */
+  public DrillReport run() throws StartFailure {
+    long startedAt = System.currentTimeMillis();
+    Lab lab = startLab();
+    List<FailoverRow> rows = new ArrayList<>();
+    String error = null;
+    long[] pollIntervalMs = {-1};
+    DrillRecorder recorder = null;
+    try {
+      listener.labStarted(lab);
+      recorder = await(DrillRecorder.attach(lab.vertx(), timeline), Duration.ofSeconds(10), "listening on the event bus");
+      new Session(lab, recorder, rows, pollIntervalMs).run();
+    } catch (DrillFailure e) {
+      error = e.getMessage();
+    } catch (RuntimeException e) {
+      LOG.warn("event=drill_failed error=\"{}\"", e.toString(), e);
+      error = e.toString();
+    } finally {
+      if (recorder != null) {
+        try {
+          recorder.detach().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.debug("event=drill_detach_failed error=\"{}\"", e.toString());
+        }
+      }
+      stopLab(lab);
+    }
+    if (error != null) {
+      out.println("drill: FAILED: " + error);
+      out.flush();
+    }
+    IncidentReport latest = recorder == null ? null : recorder.latestIncident();
+    String clock = latest != null ? latest.clock() : DrillReport.DEFAULT_CLOCK;
+    Long poll = latest != null ? Long.valueOf(latest.pollIntervalMs()) : pollIntervalMs[0] > 0 ? pollIntervalMs[0] : null;
+    return new DrillReport(options.toJson(), startedAt, System.currentTimeMillis(), error, clock, poll, rows,
+        ThresholdCheck.evaluate(options, rows), timeline.data());
+  }
+
+  private Lab startLab() throws StartFailure {
+    Future<Lab> starting;
+    if (options.external()) {
+      starting = Lab.startExternal(options.lab(), env.with(Map.of("REDIS_NODES", options.redisNodes())));
+    } else {
+      starting = Lab.start(options.lab(), env);
+    }
+    try {
+      Lab lab = starting.await(LAB_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      out.println("drill: lab started (" + (options.external() ? "cluster " + options.redisNodes()
+          : "local cluster " + options.toJson().getString("cluster")) + "), monitor on http://"
+          + options.lab().httpHost() + ":" + lab.monitor().httpPort() + "/api/incidents");
+      out.flush();
+      return lab;
+    } catch (ConfigException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StartFailure("the lab did not start: " + message(e), e);
+    }
+  }
+
+  private void stopLab(Lab lab) {
+    try {
+      lab.stop().await(LAB_STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("event=drill_lab_stop_failed error=\"{}\"", e.toString());
+    }
+  }
+
+  /** One run against a started lab. */
+  private final class Session {
+    private final Lab lab;
+    private final DrillRecorder recorder;
+    private final List<FailoverRow> rows;
+    private final long[] pollIntervalMs;
+
+    Session(Lab lab, DrillRecorder recorder, List<FailoverRow> rows, long[] pollIntervalMs) {
+      this.lab = lab;
+      this.recorder = recorder;
+      this.rows = rows;
+      this.pollIntervalMs = pollIntervalMs;
+    }
+
+    void run() {
+      print("drill: waiting until the cluster is healthy and both clients serve every shard");
+      TopologySnapshot initial = awaitHealthy(0, "before failover 1");
+      pollIntervalMs[0] = initial.pollIntervalMs();
+      int masters = ClusterHealth.masters(initial).size();
+      List<String> shards = ShardTargets.shards(initial);
+      String namedShard = null;
+      if (!options.target().roundRobinMode()) {
+        try {
+          namedShard = ShardTargets.shardOf(initial, options.target().node().toString());
+        } catch (IllegalArgumentException e) {
+          throw new DrillFailure("--target " + options.target() + ": " + e.getMessage());
+        }
+      }
+      print("drill: healthy: " + masters + " masters (shards " + String.join(" | ", shards) + "); "
+          + options.failovers() + " x " + options.actionLabel() + ", target " + options.target());
+      for (int index = 1; index <= options.failovers(); index++) {
+        failover(index, namedShard != null ? namedShard : ShardTargets.roundRobin(shards, index), masters);
+      }
+      print("drill: " + rows.size() + " failovers completed");
+      listener.drillDone(lab);
+    }
+
+    private void failover(int index, String shard, int masters) {
+      String step = "failover " + index + "/" + options.failovers();
+      ShardTargets.Choice choice;
+      try {
+        choice = ShardTargets.current(lab.monitor().latestSnapshot(), shard);
+      } catch (IllegalStateException e) {
+        throw new DrillFailure(step + ": " + e.getMessage());
+      }
+      ChaosRequest.Action fault = options.actionOf(index);
+      Integer seconds = fault == ChaosRequest.Action.HANG ? options.hangSeconds() : null;
+      ChaosAction action = chaos(new ChaosRequest(fault, choice.master(), seconds, "drill"), step);
+      print(step + ": " + action.action().label() + " " + choice.master() + " (slots " + shard + ") at "
+          + TIME.format(Instant.ofEpochMilli(action.at())) + " UTC [" + action.id() + ", " + action.method() + "]");
+
+      IncidentReport incident = await(Waits.until(lab.vertx(), step + ": the monitor's incident for " + action.id()
+          + " closed", options.phaseTimeout(), () -> {
+            IncidentReport report = recorder.incidentOf(action, INCIDENT_MATCH_SLACK_MS);
+            if (report == null) {
+              return Waits.Probe.notYet("no incident recorded the fault yet");
+            }
+            if (report.open()) {
+              return Waits.Probe.notYet("incident " + report.id() + " is still open (milestones "
+                  + report.milestones().toJson().encode() + ")");
+            }
+            return Waits.Probe.ready(report);
+          }), options.phaseTimeout().plusSeconds(5), step + ": incident closed");
+      FailoverRow row = FailoverRow.of(index, choice, action, incident);
+      rows.add(row);
+      IncidentReport.Durations d = incident.durations();
+      LOG.info("event=drill_failover index={} action={} target={} incident={} failed_node={} promoted_node={} "
+              + "detection_ms={} election_ms={} client_recovery_ms={} write_unavailability_ms={} lost_writes={} "
+              + "healthy_shard_errors={}", index, action.action().label(), choice.master(), incident.id(),
+          incident.failedNode(), incident.promotedNode(), d.detection(), d.election(), d.clientRecoveryAfterPromotion(),
+          d.writeUnavailability(), incident.lostWrites(), row.healthyShardErrorsTotal());
+      print(step + ": " + incident.id() + " closed: failed " + orDash(incident.failedNode()) + ", promoted "
+          + orDash(incident.promotedNode()) + "; detection " + ms(d.detection()) + ", election " + ms(d.election())
+          + ", client recovery " + ms(d.clientRecoveryAfterPromotion()) + ", write unavailability "
+          + ms(d.writeUnavailability()) + "; lost writes " + incident.lostWrites() + ", healthy-shard errors "
+          + row.healthyShardErrorsTotal());
+
+      Long restoredAt = null;
+      if (action.action() == ChaosRequest.Action.CRASH) {
+        restoredAt = restart(action.node(), step);
+      }
+      awaitHealthy(masters, "after " + step);
+      long healthyAt = System.currentTimeMillis();
+      rows.set(rows.size() - 1, row.restored(restoredAt, healthyAt));
+      listener.failoverDone(lab, rows.get(rows.size() - 1));
+    }
+
+    /** Starts the crashed node again; null when this runtime cannot (the health wait then says what is missing). */
+    private Long restart(String node, String step) {
+      try {
+        ChaosAction restart = chaos(new ChaosRequest(ChaosRequest.Action.RESTART, node, null, "drill"), step + " restart");
+        // The monitor answers once the restart has started; the node is back when it answers the monitor.
+        await(Waits.until(lab.vertx(), step + ": " + node + " answering again after restart", options.phaseTimeout(),
+            () -> reachable(node)), options.phaseTimeout().plusSeconds(5), step + ": restart");
+        print(step + ": restarted " + node + " [" + restart.id() + "]");
+        return System.currentTimeMillis();
+      } catch (ChaosRefused refused) {
+        if (refused.status == 501) {
+          print(step + ": " + node + " cannot be restarted from here (" + refused.getMessage()
+              + "); waiting for it to come back by other means (a restart policy, an operator)");
+          return null;
+        }
+        throw refused;
+      }
+    }
+
+    private Waits.Probe<Boolean> reachable(String node) {
+      TopologySnapshot snapshot = lab.monitor().latestSnapshot();
+      if (snapshot != null) {
+        for (TopologySnapshot.NodeStatus status : snapshot.nodes()) {
+          if (status.address().equals(node) && status.reachable()) {
+            return Waits.Probe.ready(true);
+          }
+        }
+      }
+      return Waits.Probe.notYet(node + " does not answer the monitor yet");
+    }
+
+    /**
+     * Healthy and in sync (see {@link ClusterHealth}) at two consecutive polls of the monitor taken
+     * after this call, and each client's latest stats show successes and no shard in outage. In the
+     * lab the local cluster's own stricter check (no sync in progress on any replica) comes first.
+     */
+    private TopologySnapshot awaitHealthy(int masters, String when) {
+      long since = System.currentTimeMillis();
+      if (lab.cluster() != null) {
+        await(lab.cluster().awaitHealthy(options.phaseTimeout()), options.phaseTimeout().plusSeconds(5),
+            "local cluster healthy " + when);
+      }
+      long[] firstHealthyPoll = {-1};
+      return await(Waits.until(lab.vertx(), "healthy cluster " + when, options.phaseTimeout(), () -> {
+        TopologySnapshot snapshot = lab.monitor().latestSnapshot();
+        if (snapshot == null || snapshot.timestamp() < since) {
+          return Waits.Probe.notYet("waiting for the monitor's next poll");
+        }
+        String problem = ClusterHealth.problem(snapshot, masters);
+        if (problem == null) {
+          problem = clientsProblem(recorder.latestStats(), since);
+        }
+        if (problem != null) {
+          firstHealthyPoll[0] = -1;
+          return Waits.Probe.notYet(problem);
+        }
+        if (firstHealthyPoll[0] < 0 || firstHealthyPoll[0] == snapshot.timestamp()) {
+          firstHealthyPoll[0] = snapshot.timestamp();
+          return Waits.Probe.notYet("healthy at one poll, confirming at the next");
+        }
+        return Waits.Probe.ready(snapshot);
+      }), options.phaseTimeout().plusSeconds(5), "healthy cluster " + when);
+    }
+
+    private ChaosAction chaos(ChaosRequest request, String step) {
+      DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(CHAOS_SEND_TIMEOUT_MS);
+      String what = request.action().label() + " " + request.node();
+      try {
+        Message<JsonObject> reply = lab.vertx().eventBus().<JsonObject>request(Addresses.CHAOS, request.toJson(), delivery)
+            .await(CHAOS_SEND_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+        return ChaosAction.fromJson(reply.body());
+      } catch (ReplyException e) {
+        throw switch (e.failureType()) {
+          case NO_HANDLERS -> new ChaosRefused(-1, step + ": nothing serves " + Addresses.CHAOS
+              + " on the event bus: this monitor cannot inject faults");
+          case TIMEOUT -> new ChaosRefused(-1, step + ": the monitor did not answer the request to " + what
+              + " within " + CHAOS_SEND_TIMEOUT_MS + " ms");
+          default -> new ChaosRefused(e.failureCode(), step + ": the monitor refused to " + what + ": "
+              + e.failureCode() + " " + e.getMessage());
+        };
+      } catch (DrillFailure e) {
+        throw e;
+      } catch (Exception e) {
+        throw new ChaosRefused(-1, step + ": request to " + what + " failed: " + message(e));
+      }
+    }
+
+    private void print(String line) {
+      out.println(line);
+      out.flush();
+    }
+  }
+
+  /** Null when both clients are serving: a recent window with successes and no shard in outage. */
+  static String clientsProblem(Map<String, ClientStats> latest, long since) {
+    for (String service : CLIENT_SERVICES) {
+      ClientStats stats = latest.get(service);
+      if (stats == null || stats.timestamp() < since) {
+        return "waiting for the " + service + "'s next stats";
+      }
+      if (!stats.shardsInOutage().isEmpty()) {
+        return "the " + service + " still has shards in outage: " + stats.shardsInOutage();
+      }
+      if (stats.succeeded() == 0) {
+        return "the " + service + " had no successful operation in its last second";
+      }
+    }
+    return null;
+  }
+
+  private static <T> T await(Future<T> future, Duration timeout, String what) {
+    try {
+      return future.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      if (future.failed()) {
+        Throwable cause = future.cause();
+        if (cause instanceof DrillFailure failure) {
+          throw failure;
+        }
+        String text = message(cause);
+        throw new DrillFailure(text.startsWith(what) ? text : what + ": " + text);
+      }
+      throw new DrillFailure(what + ": no answer within " + timeout.toSeconds() + " s");
+    }
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() != null ? e.getMessage() : e.toString();
+  }
+
+  private static String ms(Long value) {
+    return value == null ? "-" : value + " ms";
+  }
+
+  private static String orDash(String value) {
+    return value == null ? "-" : value;
+  }
+}

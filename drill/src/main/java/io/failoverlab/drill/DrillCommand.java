@@ -1,0 +1,294 @@
+package io.failoverlab.drill;
+
+import io.failoverlab.common.config.ConfigException;
+import io.failoverlab.common.config.Env;
+import io.failoverlab.common.contract.ChaosRequest;
+import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.stack.Lab;
+import io.failoverlab.stack.LabOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code java -jar failover-lab.jar drill}: N failovers against the lab's own cluster or an existing
+ * one (REDIS_NODES), a table on stdout, report.json and report.html, and an exit code a pipeline can
+ * gate on: 0 every threshold met, 1 a threshold missed or the drill failed, 2 bad usage.
+ */
+@Command(name = "drill", mixinStandardHelpOptions = true,
+    description = {
+        "Runs failovers one after another against the lab's own local cluster, or against an existing cluster "
+            + "(--redis-nodes / REDIS_NODES), and reports how long writes were down, what was lost, and what the "
+            + "healthy shards suffered.",
+        "Between failovers it waits until the cluster is healthy and every replica is in sync.",
+        "Exit codes: 0 all thresholds met, 1 a threshold missed or the drill failed, 2 bad usage."})
+public final class DrillCommand implements Callable<Integer> {
+
+  static final int EXIT_PASSED = 0;
+  static final int EXIT_FAILED = 1;
+  static final int EXIT_USAGE = 2;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--failovers", defaultValue = "3", paramLabel = "N",
+      description = "How many failovers (1-1000). Default: ${DEFAULT-VALUE}")
+  int failovers;
+
+  @Option(names = "--action", defaultValue = "crash", paramLabel = "crash|hang|failover|mixed",
+      description = "crash: the master's process dies; hang: it stops answering for --hang-seconds; "
+          + "failover: graceful CLUSTER FAILOVER on its replica; mixed: crash, hang, failover in turn. "
+          + "Default: ${DEFAULT-VALUE}")
+  String action;
+
+  @Option(names = "--hang-seconds", paramLabel = "S",
+      description = "How long a hung master stays silent (hang only). Default with the local cluster: 3 x "
+          + "--node-timeout-ms; required against an existing cluster.")
+  Integer hangSeconds;
+
+  @Option(names = "--target", defaultValue = DrillTarget.ROUND_ROBIN, paramLabel = "round-robin|HOST:PORT",
+      description = "round-robin: each failover hits the next shard's current master; HOST:PORT: every failover "
+          + "hits the current master of that node's shard. Default: ${DEFAULT-VALUE}")
+  String target;
+
+  @Option(names = "--max-unavailability-ms", paramLabel = "MS",
+      description = "Fail (exit 1) when any failover's write unavailability exceeds MS (a failover the writer "
+          + "did not notice counts 0). Unset: not checked.")
+  Long maxUnavailabilityMs;
+
+  @Option(names = "--max-lost-writes", paramLabel = "N",
+      description = "Fail when more than N acknowledged writes are lost over the whole drill. Unset: not checked.")
+  Long maxLostWrites;
+
+  @Option(names = "--max-healthy-shard-errors", paramLabel = "N",
+      description = "Fail when shards whose master did not fail see more than N errors over the whole drill. "
+          + "Unset: not checked.")
+  Long maxHealthyShardErrors;
+
+  @Option(names = "--out", defaultValue = ".", paramLabel = "DIR",
+      description = "Where report.json and report.html are written (created if missing). Default: current directory")
+  Path out;
+
+  @Option(names = "--phase-timeout-s", defaultValue = "120", paramLabel = "S",
+      description = "Deadline of each wait (cluster healthy again, incident closed). Default: ${DEFAULT-VALUE}")
+  int phaseTimeoutS;
+
+  @Option(names = "--redis-nodes", defaultValue = "${env:REDIS_NODES}", paramLabel = "HOST:PORT,...",
+      description = "Drill an existing cluster through these seed nodes instead of a local one (faults through "
+          + "Redis commands; a crashed node is not restarted). Default: REDIS_NODES; empty: the local cluster.")
+  String redisNodes;
+
+  @Option(names = "--port-base", defaultValue = "7000", paramLabel = "PORT",
+      description = "Local cluster: nodes on PORT..PORT+5. Default: ${DEFAULT-VALUE}")
+  int portBase;
+
+  @Option(names = "--node-timeout-ms", defaultValue = "2000", paramLabel = "MS",
+      description = "Local cluster: cluster-node-timeout. Default: ${DEFAULT-VALUE}")
+  int nodeTimeoutMs;
+
+  @Option(names = "--require-full-coverage", defaultValue = "false", arity = "1", paramLabel = "yes|no",
+      converter = YesNo.class, description = "Local cluster: cluster-require-full-coverage. Default: no")
+  boolean requireFullCoverage;
+
+  @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+      description = "Where the services' HTTP servers listen. Default: ${DEFAULT-VALUE}")
+  String httpHost;
+
+  @Option(names = "--monitor-port", defaultValue = "0", paramLabel = "PORT",
+      description = "Monitor HTTP port, to watch the drill live (0 = any free port, printed). Default: ${DEFAULT-VALUE}")
+  int monitorPort;
+
+  @Option(names = "--writer-port", defaultValue = "0", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}")
+  int writerPort;
+
+  @Option(names = "--reader-port", defaultValue = "0", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}")
+  int readerPort;
+
+  private final Env env;
+  private final Consumer<io.failoverlab.stack.Lab> onLabStarted;
+
+  public DrillCommand() {
+    this(Env.system(), lab -> { });
+  }
+
+  /** Tests: a chosen environment, and a look at the lab once it is up. */
+  DrillCommand(Env env, Consumer<io.failoverlab.stack.Lab> onLabStarted) {
+    this.env = env;
+    this.onLabStarted = onLabStarted;
+  }
+
+  /** The options, validated; a bad value is a {@link ParameterException} naming the option (exit 2). */
+  DrillOptions options() {
+    requireRange("--failovers", failovers, 1, 1000);
+    requireRange("--phase-timeout-s", phaseTimeoutS, 5, 86_400);
+    boolean mixed = action.equalsIgnoreCase("mixed");
+    ChaosRequest.Action chosen = mixed ? null : ChaosRequest.Action.fromLabel(action.toLowerCase(Locale.ROOT));
+    if (!mixed && (chosen == null || chosen == ChaosRequest.Action.RESTART)) {
+      throw usage("Invalid value for option '--action': expected crash, hang, failover or mixed, got '" + action + "'");
+    }
+    List<ChaosRequest.Action> actions = mixed ? DrillOptions.MIXED : List.of(chosen);
+    DrillTarget drillTarget;
+    try {
+      drillTarget = DrillTarget.parse(target);
+    } catch (IllegalArgumentException e) {
+      throw usage("Invalid value for option '--target': " + e.getMessage());
+    }
+    requireNotNegative("--max-unavailability-ms", maxUnavailabilityMs);
+    requireNotNegative("--max-lost-writes", maxLostWrites);
+    requireNotNegative("--max-healthy-shard-errors", maxHealthyShardErrors);
+    String nodes = redisNodes == null || redisNodes.isBlank() ? null : redisNodes.strip();
+    boolean external = nodes != null;
+    if (external) {
+      for (String part : nodes.split(",")) {
+        try {
+          HostAndPort.parse(part);
+        } catch (IllegalArgumentException e) {
+          throw usage("Invalid value for option '--redis-nodes' (or REDIS_NODES): " + e.getMessage());
+        }
+      }
+      for (String localOnly : new String[] {"--port-base", "--node-timeout-ms", "--require-full-coverage"}) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(localOnly)) {
+          throw usage("Option '" + localOnly + "' applies to the local cluster only, but --redis-nodes (or REDIS_NODES) "
+              + "names an existing cluster (" + nodes + "); drop one of them (--redis-nodes= forces the local cluster)");
+        }
+      }
+    } else {
+      requireRange("--port-base", portBase, 1, 55530);
+      requireRange("--node-timeout-ms", nodeTimeoutMs, 100, 600_000);
+    }
+    requireRange("--monitor-port", monitorPort, 0, 65535);
+    requireRange("--writer-port", writerPort, 0, 65535);
+    requireRange("--reader-port", readerPort, 0, 65535);
+    Integer seconds = null;
+    if (actions.contains(ChaosRequest.Action.HANG)) {
+      if (hangSeconds != null) {
+        requireRange("--hang-seconds", hangSeconds, 1, 300);
+        seconds = hangSeconds;
+      } else if (external) {
+        throw usage("Missing option '--hang-seconds': required with --action " + action.toLowerCase(Locale.ROOT)
+            + " against an existing cluster "
+            + "(make it a few times its cluster-node-timeout)");
+      } else {
+        seconds = DrillOptions.defaultHangSeconds(nodeTimeoutMs);
+      }
+    } else if (hangSeconds != null) {
+      throw usage("Option '--hang-seconds' applies to --action hang or mixed only, not " + chosen.label());
+    }
+    if (drillTarget.node() != null && !external) {
+      int port = drillTarget.node().port();
+      int last = portBase + new LabOptions(portBase, nodeTimeoutMs, false, httpHost, 0, 0, 0).clusterConfig().nodeCount() - 1;
+      if (port < portBase || port > last || !isLoopback(drillTarget.node().host())) {
+        throw usage("Invalid value for option '--target': " + drillTarget.node() + " is not a node of the local cluster "
+            + "(127.0.0.1:" + portBase + "-" + last + ")");
+      }
+    }
+    LabOptions lab = new LabOptions(portBase, nodeTimeoutMs, requireFullCoverage, httpHost, monitorPort, writerPort,
+        readerPort);
+    return new DrillOptions(failovers, actions, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
+        maxHealthyShardErrors, out, lab, nodes, Duration.ofSeconds(phaseTimeoutS));
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("127.0.0.1");
+  }
+
+  private void requireRange(String option, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw usage("Invalid value for option '" + option + "': " + value + " is not between " + min + " and " + max);
+    }
+  }
+
+  private void requireNotNegative(String option, Long value) {
+    if (value != null && value < 0) {
+      throw usage("Invalid value for option '" + option + "': " + value + " is negative");
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  @Override
+  public Integer call() {
+    DrillOptions options = options();
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    try {
+      Files.createDirectories(options.outDir());
+      if (!Files.isWritable(options.outDir())) {
+        throw new IOException("not writable");
+      }
+    } catch (IOException e) {
+      throw usage("Invalid value for option '--out': cannot write to " + options.outDir() + ": " + e.getMessage());
+    }
+    DrillReport report;
+    try {
+      report = new Drill(options, env, stdout, onLabStarted).run();
+    } catch (ConfigException e) {
+      stderr.println("failover-lab drill: invalid configuration: " + e.getMessage());
+      return EXIT_USAGE;
+    } catch (Drill.StartFailure e) {
+      stderr.println("failover-lab drill: " + e.getMessage());
+      return EXIT_FAILED;
+    }
+    stdout.println();
+    stdout.print(DrillTable.render(report));
+    try {
+      Path json = write(options.outDir().resolve("report.json"), report.toJson().encodePrettily() + "\n");
+      Path html = write(options.outDir().resolve("report.html"), DrillHtml.render(report));
+      stdout.println();
+      stdout.println("report: " + json.toAbsolutePath().normalize() + "  " + html.toAbsolutePath().normalize());
+    } catch (IOException e) {
+      stderr.println("failover-lab drill: could not write the report: " + e.getMessage());
+      return EXIT_FAILED;
+    }
+    for (ThresholdCheck check : report.thresholds()) {
+      stdout.println("threshold " + check.describe());
+    }
+    stdout.println("drill " + report.status().replace('_', ' ') + (report.completed() ? "" : ": " + report.error()));
+    stdout.flush();
+    if (!report.completed()) {
+      return EXIT_FAILED;
+    }
+    for (ThresholdCheck check : report.thresholds()) {
+      if (!check.passed()) {
+        stderr.println("failover-lab drill: threshold missed: " + check.describe());
+      }
+    }
+    stderr.flush();
+    return report.passed() ? EXIT_PASSED : EXIT_FAILED;
+  }
+
+  private static Path write(Path file, String content) throws IOException {
+    // Through a temporary file, so a reader never sees half a report.
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    Files.writeString(partial, content, StandardCharsets.UTF_8);
+    return Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** yes/no as well as true/false, as redis.conf spells it. */
+  static final class YesNo implements CommandLine.ITypeConverter<Boolean> {
+    @Override
+    public Boolean convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "yes", "true" -> true;
+        case "no", "false" -> false;
+        default -> throw new CommandLine.TypeConversionException("expected yes or no, got '" + value + "'");
+      };
+    }
+  }
+}

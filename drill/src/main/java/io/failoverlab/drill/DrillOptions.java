@@ -1,0 +1,97 @@
+package io.failoverlab.drill;
+
+import io.failoverlab.common.contract.ChaosRequest;
+import io.failoverlab.stack.LabOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a drill is run with, validated by {@link DrillCommand}.
+ *
+ * @param actions           the fault of each failover, in turn: one action, or crash, hang, failover for "mixed"
+ * @param hangSeconds       how long a hung master stays silent (when a hang is among the actions, else null)
+ * @param maxUnavailabilityMs worst write unavailability of any failover allowed; null = not checked
+ * @param maxLostWrites     lost acknowledged writes allowed over the whole drill; null = not checked
+ * @param maxHealthyShardErrors errors on shards whose master did not fail, over the whole drill; null = not checked
+ * @param redisNodes        seeds of an existing cluster (external mode), or null for the lab's own cluster
+ * @param phaseTimeout      deadline of each wait: cluster healthy, incident closed
+ */
+public record DrillOptions(
+    int failovers,
+    List<ChaosRequest.Action> actions,
+    Integer hangSeconds,
+    DrillTarget target,
+    Long maxUnavailabilityMs,
+    Long maxLostWrites,
+    Long maxHealthyShardErrors,
+    Path outDir,
+    LabOptions lab,
+    String redisNodes,
+    Duration phaseTimeout) {
+
+  /** "--action mixed": the three faults in turn, so a long drill (the soak) meets each of them. */
+  public static final List<ChaosRequest.Action> MIXED = List.of(ChaosRequest.Action.CRASH, ChaosRequest.Action.HANG,
+      ChaosRequest.Action.FAILOVER);
+
+  public DrillOptions {
+    actions = List.copyOf(actions);
+    if (actions.isEmpty()) {
+      throw new IllegalArgumentException("at least one action");
+    }
+  }
+
+  /** Defaults for a local drill: 3 crashes round-robin, no thresholds, files in the current directory. */
+  public static DrillOptions defaults(LabOptions lab) {
+    return new DrillOptions(3, List.of(ChaosRequest.Action.CRASH), null, DrillTarget.roundRobin(), null, null, null,
+        Path.of("."), lab, null, Duration.ofSeconds(120));
+  }
+
+  /** The fault of failover {@code index} (1-based). */
+  public ChaosRequest.Action actionOf(int index) {
+    return actions.get((index - 1) % actions.size());
+  }
+
+  public boolean mixed() {
+    return actions.size() > 1;
+  }
+
+  /** As the command line says it: the action's label, or "mixed". */
+  public String actionLabel() {
+    return mixed() ? "mixed" : actions.get(0).label();
+  }
+
+  public boolean external() {
+    return redisNodes != null;
+  }
+
+  /** Hang length for the local cluster when not given: a few node timeouts, so the cluster surely fails it over. */
+  public static int defaultHangSeconds(int nodeTimeoutMs) {
+    return Math.max(2, (int) Math.ceil(3 * nodeTimeoutMs / 1000.0));
+  }
+
+  public DrillOptions withThresholds(Long unavailabilityMs, Long lostWrites, Long healthyShardErrors) {
+    return new DrillOptions(failovers, actions, hangSeconds, target, unavailabilityMs, lostWrites,
+        healthyShardErrors, outDir, lab, redisNodes, phaseTimeout);
+  }
+
+  /** The settings as report.json shows them. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("mode", external() ? "external" : "local")
+        .put("failovers", failovers)
+        .put("action", actionLabel())
+        .put("hangSeconds", hangSeconds)
+        .put("target", target.toString())
+        .put("phaseTimeoutMs", phaseTimeout.toMillis());
+    if (external()) {
+      json.put("redisNodes", redisNodes);
+    } else {
+      json.put("cluster", "127.0.0.1:" + lab.portBase() + "-" + (lab.portBase() + lab.clusterConfig().nodeCount() - 1))
+          .put("nodeTimeoutMs", lab.nodeTimeoutMs())
+          .put("requireFullCoverage", lab.requireFullCoverage());
+    }
+    return json;
+  }
+}

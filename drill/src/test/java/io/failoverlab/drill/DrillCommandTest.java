@@ -1,0 +1,107 @@
+package io.failoverlab.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.failoverlab.common.config.Env;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Bad usage is refused with exit code 2 and a message naming the option, before anything starts. */
+class DrillCommandTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  private final AtomicBoolean started = new AtomicBoolean();
+
+  private int run(String... args) {
+    CommandLine command = new CommandLine(new DrillCommand(new Env(Map.of()), lab -> started.set(true)));
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+    return command.execute(args);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(delimiter = '|', value = {
+      "--failovers|0|--failovers",
+      "--failovers|1001|--failovers",
+      "--failovers|many|--failovers",
+      "--action|restart|--action",
+      "--action|explode|--action",
+      "--target|somewhere|--target",
+      "--target|127.0.0.1:9999|--target",
+      "--max-unavailability-ms|-1|--max-unavailability-ms",
+      "--max-lost-writes|lots|--max-lost-writes",
+      "--node-timeout-ms|5|--node-timeout-ms",
+      "--port-base|70000|--port-base",
+      "--redis-nodes|not-an-address|--redis-nodes",
+      "--phase-timeout-s|1|--phase-timeout-s"})
+  void badValuesAreRefusedByName(String option, String value, String named) {
+    assertThat(run(option, value)).isEqualTo(2);
+    assertThat(err.toString()).contains(named);
+    assertThat(started).isFalse();
+  }
+
+  @Test
+  void hangSecondsOnlyGoWithHang() {
+    assertThat(run("--action", "crash", "--hang-seconds", "5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--hang-seconds").contains("hang only");
+  }
+
+  @Test
+  void anExistingClusterNeedsHangSecondsAndTakesNoLocalClusterOptions() {
+    assertThat(run("--redis-nodes", "10.0.0.5:6379", "--action", "hang")).isEqualTo(2);
+    assertThat(err.toString()).contains("--hang-seconds");
+    assertThat(run("--redis-nodes", "10.0.0.5:6379", "--port-base", "7600")).isEqualTo(2);
+    assertThat(err.toString()).contains("--port-base").contains("local cluster only");
+    assertThat(started).isFalse();
+  }
+
+  @Test
+  void validOptionsBecomeDrillOptions() {
+    DrillCommand command = new DrillCommand(new Env(Map.of()), lab -> { });
+    new CommandLine(command).parseArgs("--failovers", "5", "--action", "hang", "--node-timeout-ms", "1000",
+        "--target", "127.0.0.1:7601", "--port-base", "7600", "--max-lost-writes", "0", "--out", "x", "--redis-nodes=");
+    DrillOptions options = command.options();
+    assertThat(options.failovers()).isEqualTo(5);
+    assertThat(options.actionLabel()).isEqualTo("hang");
+    assertThat(options.hangSeconds()).isEqualTo(3);
+    assertThat(options.target().node().toString()).isEqualTo("127.0.0.1:7601");
+    assertThat(options.maxLostWrites()).isZero();
+    assertThat(options.maxUnavailabilityMs()).isNull();
+    assertThat(options.external()).isFalse();
+    assertThat(options.lab().portBase()).isEqualTo(7600);
+    assertThat(options.lab().monitorPort()).isZero();
+  }
+
+  @Test
+  void mixedActionsCycleCrashHangAndFailoverWithTheLocalHangDefault() {
+    DrillCommand command = new DrillCommand(new Env(Map.of()), lab -> { });
+    new CommandLine(command).parseArgs("--failovers", "30", "--action", "mixed", "--node-timeout-ms", "1000",
+        "--redis-nodes=");
+    DrillOptions options = command.options();
+    assertThat(options.actionLabel()).isEqualTo("mixed");
+    assertThat(options.toJson().getString("action")).isEqualTo("mixed");
+    assertThat(options.hangSeconds()).isEqualTo(3);
+    assertThat(java.util.stream.IntStream.rangeClosed(1, 4).mapToObj(options::actionOf).map(a -> a.label()).toList())
+        .containsExactly("crash", "hang", "failover", "crash");
+    assertThat(run("--redis-nodes", "10.0.0.5:6379", "--action", "mixed")).isEqualTo(2);
+    assertThat(err.toString()).contains("--hang-seconds");
+  }
+
+  @Test
+  void aBadVariableInTheEnvironmentIsBadUsageAndStartsNothing() {
+    CommandLine command = new CommandLine(new DrillCommand(new Env(Map.of("WRITER_RATE", "lots")),
+        lab -> started.set(true)));
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+    assertThat(command.execute("--port-base", "7660", "--out", "target/drill-bad-env")).isEqualTo(2);
+    assertThat(err.toString()).contains("invalid configuration: WRITER_RATE");
+    assertThat(started).isFalse();
+  }
+}

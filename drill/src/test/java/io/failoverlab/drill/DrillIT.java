@@ -1,0 +1,264 @@
+package io.failoverlab.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.failoverlab.common.config.Env;
+import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.contract.TopologyEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Real drills through the real monitor (its chaos service on the event bus), on a local cluster with
+ * node timeout 1000 ms. Ports 7600-7605 and 7620-7625 only. The report and its screenshot stay in
+ * target/drill-it/ to be looked at.
+ */
+class DrillIT {
+
+  private static final Path OUT = Path.of("target", "drill-it");
+  /** The incident closes after this much quiet: short, to keep the test short. */
+  private static final Map<String, String> ENV = Map.of("INCIDENT_QUIET_MS", "1500");
+
+  @Test
+  void threeCrashFailoversCompleteAndTheReportAgreesWithTheMonitorsTopologyEvents() throws Exception {
+    Path out = fresh(OUT.resolve("three-crashes"));
+    List<TopologyEvent> events = new CopyOnWriteArrayList<>();
+    Env env = new Env(Map.of("INCIDENT_QUIET_MS", "1500", "KEY_PREFIX", "drillit" + System.nanoTime()));
+    DrillCommand drill = new DrillCommand(env, lab -> {
+      try {
+        lab.vertx().eventBus().<JsonObject>consumer(Addresses.TOPOLOGY_EVENT,
+            message -> events.add(TopologyEvent.fromJson(message.body()))).completion().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    StringWriter printed = new StringWriter();
+    StringWriter errors = new StringWriter();
+    CommandLine command = new CommandLine(drill);
+    command.setOut(new PrintWriter(printed, true));
+    command.setErr(new PrintWriter(errors, true));
+
+    int exit = command.execute("--port-base", "7600", "--node-timeout-ms", "1000", "--failovers", "3",
+        "--out", out.toString());
+
+    System.out.println("DrillIT drill output:\n" + printed);
+    assertThat(exit).as("exit code; stderr: %s", errors).isZero();
+    assertThat(printed.toString()).contains("drill passed");
+    assertPortsFree(7600, 7605);
+
+    JsonObject report = new JsonObject(Files.readString(out.resolve("report.json")));
+    assertThat(report.getString("status")).isEqualTo("passed");
+    assertThat(report.getString("error")).isNull();
+    long pollMs = report.getLong("pollIntervalMs");
+    JsonArray rows = report.getJsonArray("failovers");
+    assertThat(rows).hasSize(3);
+    Set<String> shards = new HashSet<>();
+    long previousHealthyAt = report.getLong("startedAt");
+    for (int i = 0; i < rows.size(); i++) {
+      JsonObject row = rows.getJsonObject(i);
+      String what = "failover " + row.getInteger("index");
+      JsonObject m = row.getJsonObject("milestones");
+      long fault = row.getLong("faultAt");
+      shards.add(row.getString("shard"));
+      assertThat(row.getString("action")).isEqualTo("crash");
+      assertThat(row.getString("failedNode")).as(what).isEqualTo(row.getString("target"));
+      assertThat(row.getString("promotedNode")).as(what).isNotNull().isNotEqualTo(row.getString("target"));
+      assertThat(m.getLong("faultInjectedAt")).as(what).isEqualTo(fault);
+      Long fail = m.getLong("failAgreedAt");
+      Long promoted = m.getLong("promotedAt");
+      Long writer = m.getLong("writerRecoveredAt");
+      Long reader = m.getLong("readerRecoveredAt");
+      assertThat(List.of(fail, promoted, writer, reader)).as("%s milestones %s", what, m).doesNotContainNull();
+
+      // Ordered: the previous failover was over, then fault <= FAIL <= promoted <= clients recovered.
+      assertThat(fault).as("%s fault after the previous failover was healthy again", what).isGreaterThanOrEqualTo(previousHealthyAt);
+      assertThat(fail).as("%s FAIL after the fault", what).isGreaterThanOrEqualTo(fault);
+      assertThat(promoted).as("%s promoted after FAIL", what).isGreaterThanOrEqualTo(fail);
+      // Client times are exact, topology times are seen at the next poll: allow one interval (+ a poll's run time).
+      assertThat(writer).as("%s writer recovered after the promotion", what).isGreaterThanOrEqualTo(promoted - pollMs - 100);
+      assertThat(reader).as("%s reader recovered after the promotion", what).isGreaterThanOrEqualTo(promoted - pollMs - 100);
+      assertThat(row.getLong("incidentClosedAt")).as(what).isGreaterThanOrEqualTo(Math.max(writer, reader));
+      assertThat(row.getLong("restoredAt")).as("%s restarted after the incident closed", what)
+          .isGreaterThanOrEqualTo(row.getLong("incidentClosedAt"));
+      assertThat(row.getLong("healthyAt")).as(what).isGreaterThanOrEqualTo(row.getLong("restoredAt"));
+      previousHealthyAt = row.getLong("healthyAt");
+
+      // And they are the monitor's own topology events, as published on the event bus.
+      TopologyEvent failEvent = first(events, TopologyEvent.Type.NODE_FAIL, row.getString("failedNode"), fault)
+          .orElseThrow(() -> new AssertionError(what + ": no NODE_FAIL event of " + row.getString("failedNode")));
+      TopologyEvent promotedEvent = first(events, TopologyEvent.Type.PROMOTED, row.getString("promotedNode"), fault)
+          .orElseThrow(() -> new AssertionError(what + ": no PROMOTED event of " + row.getString("promotedNode")));
+      assertThat(fail).as("%s failAgreedAt = NODE_FAIL event", what).isEqualTo(failEvent.timestamp());
+      assertThat(promoted).as("%s promotedAt = PROMOTED event", what).isEqualTo(promotedEvent.timestamp());
+      assertThat(promotedEvent.data().getString("slots")).isEqualTo(row.getString("shard"));
+      assertThat(promotedEvent.data().getString("previousMaster")).isEqualTo(row.getString("failedNode"));
+
+      JsonObject d = row.getJsonObject("durationsMs");
+      assertThat(d.getLong("detection")).isEqualTo(fail - fault);
+      assertThat(d.getLong("election")).isEqualTo(promoted - fail);
+      assertThat(d.getLong("writeUnavailability")).isPositive();
+    }
+    assertThat(shards).as("round-robin hit every shard once").hasSize(3);
+
+    // The printed table: a header, three rows, the four summary rows.
+    assertThat(printed.toString()).contains("detection ms").contains("write unavail. ms");
+    for (String label : List.of("min", "median", "p95", "max")) {
+      assertThat(printed.toString().lines()).anyMatch(line -> line.startsWith(label + " "));
+    }
+    JsonObject summary = report.getJsonObject("summary");
+    assertThat(summary.getJsonObject("writeUnavailability").getInteger("count")).isEqualTo(3);
+
+    // The timeline holds both services' seconds and every fault, FAIL, promotion and restart.
+    JsonObject timeline = report.getJsonObject("timeline");
+    List<String> services = timeline.getJsonArray("points").stream()
+        .map(p -> ((JsonObject) p).getString("service")).distinct().sorted().toList();
+    assertThat(services).containsExactly("reader", "writer");
+    Map<String, Long> markers = new java.util.TreeMap<>();
+    timeline.getJsonArray("markers").forEach(mk -> markers.merge(((JsonObject) mk).getString("kind"), 1L, Long::sum));
+    assertThat(markers).containsEntry("fault", 3L).containsEntry("node_fail", 3L).containsEntry("promoted", 3L)
+        .containsEntry("restart", 3L);
+
+    assertTheHtmlRendersTheChart(out.resolve("report.html"), out.resolve("report.png"));
+  }
+
+  @Test
+  void anImpossibleThresholdFailsTheDrillWithExitCode1AndNamesIt() throws Exception {
+    Path out = fresh(OUT.resolve("threshold"));
+    Path jar = Path.of("target", "failover-lab.jar");
+    assertThat(jar).exists();
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "drill", "--port-base", "7620", "--node-timeout-ms", "1000", "--failovers", "1",
+        "--max-unavailability-ms", "1", "--max-lost-writes", "1000000", "--out", out.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(ENV);
+    builder.environment().remove("REDIS_NODES");
+    Process drill = builder.start();
+    StringBuilder output = new StringBuilder();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(drill.getInputStream(), StandardCharsets.UTF_8))) {
+        lines.lines().forEach(line -> {
+          synchronized (output) {
+            output.append(line).append('\n');
+          }
+        });
+      } catch (Exception e) {
+        // The process ended; what was read is what it said.
+      }
+    });
+    reader.start();
+    boolean exited = drill.waitFor(180, TimeUnit.SECONDS);
+    if (!exited) {
+      drill.toHandle().destroy();
+      drill.waitFor(60, TimeUnit.SECONDS);
+    }
+    reader.join(10_000);
+    String said;
+    synchronized (output) {
+      said = output.toString();
+    }
+    assertThat(exited).as("drill finished; output:\n%s", said).isTrue();
+    assertThat(drill.exitValue()).as("exit code; output:\n%s", said).isEqualTo(1);
+    assertThat(said).contains("threshold missed: --max-unavailability-ms 1: worst write unavailability (ms)")
+        .contains("(failover 1) > 1, MISSED")
+        .contains("threshold --max-lost-writes 1000000:").contains(", met");
+    assertPortsFree(7620, 7625);
+
+    JsonObject report = new JsonObject(Files.readString(out.resolve("report.json")));
+    assertThat(report.getString("status")).isEqualTo("threshold_missed");
+    assertThat(report.getJsonArray("failovers")).hasSize(1);
+    JsonObject check = report.getJsonArray("thresholds").getJsonObject(0);
+    assertThat(check.getString("option")).isEqualTo("--max-unavailability-ms");
+    assertThat(check.getBoolean("passed")).isFalse();
+    assertThat(check.getLong("actual")).isGreaterThan(1L);
+    assertThat(Files.readString(out.resolve("report.html"))).contains("THRESHOLD MISSED");
+  }
+
+  private static void assertTheHtmlRendersTheChart(Path html, Path png) throws Exception {
+    String dom = HeadlessChromium.dumpDom(html);
+    assertThat(dom).contains("<svg id=\"timeline\"");
+    for (String service : List.of("writer", "reader")) {
+      assertThat(dom).contains("data-service=\"" + service + "\" data-measure=\"ops\"")
+          .contains("data-service=\"" + service + "\" data-measure=\"errors\"");
+    }
+    assertThat(dom).contains("class=\"marker marker-fault\"").contains("class=\"marker marker-promoted\"");
+
+    HeadlessChromium.screenshot(html, png);
+    assertThat(png).exists();
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertThat(image).as("a PNG image").isNotNull();
+    assertThat(image.getWidth()).isEqualTo(1400);
+    Set<Integer> colors = new HashSet<>();
+    int writerBlue = 0;
+    int readerOrange = 0;
+    int faultRed = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        int rgb = image.getRGB(x, y) & 0xffffff;
+        colors.add(rgb);
+        writerBlue += near(rgb, 0x1f5fbf) ? 1 : 0;
+        readerOrange += near(rgb, 0xe07b00) ? 1 : 0;
+        faultRed += near(rgb, 0xd62728) ? 1 : 0;
+      }
+    }
+    assertThat(colors.size()).as("distinct colours in the screenshot (a blank page has one)").isGreaterThan(50);
+    // The chart's lines are on screen: the writer's blue, the reader's orange, the faults' red.
+    assertThat(writerBlue).as("writer-blue pixels").isGreaterThan(300);
+    assertThat(readerOrange).as("reader-orange pixels").isGreaterThan(300);
+    assertThat(faultRed).as("fault-red pixels").isGreaterThan(100);
+    System.out.println("DrillIT screenshot: " + png.toAbsolutePath());
+  }
+
+  private static boolean near(int rgb, int target) {
+    int dr = ((rgb >> 16) & 0xff) - ((target >> 16) & 0xff);
+    int dg = ((rgb >> 8) & 0xff) - ((target >> 8) & 0xff);
+    int db = (rgb & 0xff) - (target & 0xff);
+    return dr * dr + dg * dg + db * db < 30 * 30;
+  }
+
+  private static Optional<TopologyEvent> first(List<TopologyEvent> events, TopologyEvent.Type type, String node, long since) {
+    return events.stream().filter(e -> e.type() == type && node.equals(e.node()) && e.timestamp() >= since).findFirst();
+  }
+
+  /** Nothing listens on the lab's ports any more: every redis-server it started is gone. */
+  private static void assertPortsFree(int from, int to) throws Exception {
+    for (int port = from; port <= to; port++) {
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+      } catch (java.io.IOException e) {
+        throw new AssertionError("port " + port + " is still in use after the drill: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static Path fresh(Path dir) throws Exception {
+    if (Files.exists(dir)) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+    return Files.createDirectories(dir);
+  }
+}
