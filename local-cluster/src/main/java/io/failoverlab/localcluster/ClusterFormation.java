@@ -1,5 +1,7 @@
 package io.failoverlab.localcluster;
 
+import io.failoverlab.common.async.Waits;
+import io.failoverlab.common.topology.ClusterNodesParser;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -36,7 +38,7 @@ final class ClusterFormation {
     return setConfigEpochs()
         .compose(v -> assignSlots())
         .compose(v -> meet())
-        .compose(v -> Polling.until(vertx, "every node knowing all " + config.nodeCount() + " nodes", timeout, this::everyoneKnowsEveryone))
+        .compose(v -> Waits.untilSucceeds(vertx, "every node knowing all " + config.nodeCount() + " nodes", timeout, this::everyoneKnowsEveryone))
         .compose(v -> replicate());
   }
 
@@ -84,9 +86,9 @@ final class ClusterFormation {
     List<Future<?>> checks = new ArrayList<>();
     for (int port : config.ports()) {
       checks.add(clients.text(port, "CLUSTER NODES", Request.cmd(Command.CLUSTER).arg("NODES")).compose(text -> {
-        ClusterNodesView view = ClusterNodesView.parse(port, text);
-        long known = view.entries().stream()
-            .filter(e -> !e.flags().contains("handshake") && !e.flags().contains("noaddr") && e.port() != 0)
+        // A node still in handshake, or whose address is not known yet, does not count.
+        long known = ClusterNodesParser.parse(text).stream()
+            .filter(node -> !node.flags().contains("handshake") && !node.flags().contains("noaddr") && node.address() != null)
             .count();
         return known == config.nodeCount()
             ? Future.succeededFuture()

@@ -1,5 +1,8 @@
 package io.failoverlab.localcluster;
 
+import io.failoverlab.common.topology.ClusterNode;
+import io.failoverlab.common.topology.ClusterNodesParser;
+import io.failoverlab.common.topology.InfoParser;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -54,7 +57,7 @@ final class ClusterHealthCheck {
     });
   }
 
-  private record NodeReport(int port, Map<String, String> clusterInfo, ClusterNodesView view, Map<String, String> replication) {
+  private record NodeReport(int port, Map<String, String> clusterInfo, List<ClusterNode> view, Map<String, String> replication) {
   }
 
   private Future<NodeReport> report(int port) {
@@ -62,7 +65,7 @@ final class ClusterHealthCheck {
     Future<String> nodesText = clients.text(port, "CLUSTER NODES", Request.cmd(Command.CLUSTER).arg("NODES"));
     Future<String> replication = clients.text(port, "INFO replication", Request.cmd(Command.INFO).arg("replication"));
     return Future.all(info, nodesText, replication).map(done -> new NodeReport(port,
-        InfoFields.parse(info.result()), ClusterNodesView.parse(port, nodesText.result()), InfoFields.parse(replication.result())));
+        InfoParser.parse(info.result()), ClusterNodesParser.parse(nodesText.result()), InfoParser.parse(replication.result())));
   }
 
   private String firstProblem(List<NodeReport> reports) {
@@ -82,14 +85,14 @@ final class ClusterHealthCheck {
       if (!String.valueOf(config.nodeCount()).equals(info.get("cluster_known_nodes"))) {
         return "node " + port + ": cluster_known_nodes:" + info.get("cluster_known_nodes") + ", expected " + config.nodeCount();
       }
-      for (ClusterNodesView.Entry entry : report.view().entries()) {
-        if (entry.isFailing() || entry.flags().contains("handshake") || entry.flags().contains("noaddr")) {
-          return "node " + port + " sees node " + entry.port() + " as " + String.join(",", entry.flags());
+      for (ClusterNode node : report.view()) {
+        if (node.failed() || node.possiblyFailed() || node.flags().contains("handshake") || node.flags().contains("noaddr")) {
+          return "node " + port + " sees node " + portOf(node) + " as " + String.join(",", node.flags());
         }
       }
-      Set<String> mastersWithSlots = report.view().entries().stream()
-          .filter(e -> e.isMaster() && e.ownsSlots())
-          .map(e -> e.id() + "@" + e.port())
+      Set<String> mastersWithSlots = report.view().stream()
+          .filter(node -> node.master() && !node.slots().isEmpty())
+          .map(node -> node.id() + "@" + portOf(node))
           .collect(Collectors.toCollection(TreeSet::new));
       if (mastersWithSlots.size() != config.masters()) {
         return "node " + port + " sees " + mastersWithSlots.size() + " masters with slots, expected " + config.masters();
@@ -99,7 +102,7 @@ final class ClusterHealthCheck {
       } else if (!agreedMasters.equals(mastersWithSlots)) {
         return "views disagree on the masters: " + agreedMasters + " vs node " + port + ": " + mastersWithSlots;
       }
-      boolean replica = report.view().myself().map(ClusterNodesView.Entry::isReplica).orElse(false);
+      boolean replica = report.view().stream().filter(ClusterNode::myself).anyMatch(ClusterNode::replica);
       if (replica) {
         Map<String, String> replication = report.replication();
         if (!"up".equals(replication.get("master_link_status"))) {
@@ -111,5 +114,10 @@ final class ClusterHealthCheck {
       }
     }
     return null;
+  }
+
+  /** 0 while a node's address is unknown (":0@0"), as CLUSTER NODES itself says. */
+  private static int portOf(ClusterNode node) {
+    return node.address() == null ? 0 : node.address().port();
   }
 }

@@ -1,5 +1,6 @@
 package io.failoverlab.localcluster;
 
+import io.failoverlab.common.async.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -97,7 +98,7 @@ public final class LocalRedisCluster implements AutoCloseable {
       launchAllBlocking();
       return null;
     })
-        .compose(v -> Polling.until(vertx, "all nodes answering PING", remaining(deadline), this::allAnswerPing))
+        .compose(v -> Waits.untilSucceeds(vertx, "all nodes answering PING", remaining(deadline), this::allAnswerPing))
         .compose(v -> new ClusterFormation(vertx, clients, config).form(remaining(deadline)))
         .compose(v -> awaitHealthy(remaining(deadline)))
         .compose(v -> {
@@ -163,7 +164,7 @@ public final class LocalRedisCluster implements AutoCloseable {
         return Future.failedFuture(new IllegalStateException("cluster is " + lifecycle));
       }
     }
-    return Polling.until(vertx, "healthy cluster", timeout, healthCheck::checkOnce);
+    return Waits.untilSucceeds(vertx, "healthy cluster", timeout, healthCheck::checkOnce);
   }
 
   /** SIGKILL; completes once the process has exited. The node can come back with {@link #restart(int)}. */
@@ -211,7 +212,7 @@ public final class LocalRedisCluster implements AutoCloseable {
       long timer = vertx.setTimer(duration.toMillis(), id -> autoResume(node));
       node.markHung(timer);
       LOG.info("event=hang port={} pid={} durationMs={}", port, pid, duration.toMillis());
-      return Polling.until(vertx, "node " + port + " stopped", SIGNAL_EFFECT_TIMEOUT, () -> stoppedIs(pid, true));
+      return Waits.untilSucceeds(vertx, "node " + port + " stopped", SIGNAL_EFFECT_TIMEOUT, () -> stoppedIs(pid, true));
     });
   }
 
@@ -252,7 +253,7 @@ public final class LocalRedisCluster implements AutoCloseable {
         }
         return node.launchBlocking(binary.path(), "restart");
       }
-    }).compose(pid -> Polling.until(vertx, "node " + port + " answering PING after restart", RESTART_TIMEOUT, () -> ping(node)));
+    }).compose(pid -> Waits.untilSucceeds(vertx, "node " + port + " answering PING after restart", RESTART_TIMEOUT, () -> ping(node)));
   }
 
   /** Kills every process, waits for their exit, deletes the temp directory and any extracted binary. Idempotent. */
@@ -331,7 +332,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 
   private Future<Void> ping(NodeProcess node) {
     if (!node.isAlive()) {
-      return Future.failedFuture(new Polling.GiveUp(node.exitReport()));
+      return Future.failedFuture(new Waits.GiveUp(node.exitReport()));
     }
     return clients.send(node.port(), "PING", Request.cmd(Command.PING)).mapEmpty();
   }
@@ -360,7 +361,7 @@ public final class LocalRedisCluster implements AutoCloseable {
     }).compose(v -> {
       node.markRunning();
       LOG.info("event=resume port={} pid={} reason={}", node.port(), pid, reason);
-      return Polling.until(vertx, "node " + node.port() + " running again", SIGNAL_EFFECT_TIMEOUT, () -> stoppedIs(pid, false));
+      return Waits.untilSucceeds(vertx, "node " + node.port() + " running again", SIGNAL_EFFECT_TIMEOUT, () -> stoppedIs(pid, false));
     });
   }
 

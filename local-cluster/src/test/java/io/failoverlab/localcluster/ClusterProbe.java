@@ -1,5 +1,7 @@
 package io.failoverlab.localcluster;
 
+import io.failoverlab.common.topology.ClusterNode;
+import io.failoverlab.common.topology.ClusterNodesParser;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -23,23 +25,23 @@ final class ClusterProbe implements AutoCloseable {
   }
 
   /** The node's own CLUSTER NODES view of itself; empty if it does not answer. */
-  Optional<ClusterNodesView.Entry> self(int port) {
+  Optional<ClusterNode> self(int port) {
     try {
       String text = await(clients.text(port, "CLUSTER NODES", Request.cmd(Command.CLUSTER).arg("NODES")));
-      return ClusterNodesView.parse(port, text).myself();
+      return ClusterNodesParser.parse(text).stream().filter(ClusterNode::myself).findFirst();
     } catch (RuntimeException e) {
       return Optional.empty();
     }
   }
 
   boolean isMasterWithSlots(int port) {
-    return self(port).map(e -> e.isMaster() && e.ownsSlots()).orElse(false);
+    return self(port).map(node -> node.master() && !node.slots().isEmpty()).orElse(false);
   }
 
   boolean isReplicaOf(int port, int masterPort) {
-    Optional<ClusterNodesView.Entry> self = self(port);
-    Optional<ClusterNodesView.Entry> master = self(masterPort);
-    return self.isPresent() && master.isPresent() && self.get().isReplica() && self.get().masterId().equals(master.get().id());
+    Optional<ClusterNode> self = self(port);
+    Optional<ClusterNode> master = self(masterPort);
+    return self.isPresent() && master.isPresent() && self.get().replica() && master.get().id().equals(self.get().masterId());
   }
 
   static <T> T await(Future<T> future) {
