@@ -1,8 +1,8 @@
 package io.failoverlab.bench;
 
-import io.failoverlab.measure.TextTable;
-import io.failoverlab.common.config.Env;
 import io.failoverlab.bench.BenchOptions.Measurement;
+import io.failoverlab.common.config.Env;
+import io.failoverlab.measure.TextTable;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * The calling thread blocks; it must not be a Vert.x thread.
  */
 public final class Bench {
+
+  /** How often the bench checks a condition it waits for (a client recovering, a child process ready). */
+  static final Duration POLL = Duration.ofMillis(20);
 
   /** What a run produced: the tables in order, every target, the phases that failed. */
   public record Report(List<TextTable> tables, List<Target> targets, List<String> errors, JsonObject details) {

@@ -2,8 +2,8 @@ package io.failoverlab.bench;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.failoverlab.common.config.Env;
 import io.failoverlab.bench.BenchOptions.Measurement;
+import io.failoverlab.common.config.Env;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

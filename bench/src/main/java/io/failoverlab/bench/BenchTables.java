@@ -1,14 +1,21 @@
 package io.failoverlab.bench;
 
+import static io.failoverlab.bench.FailoverSample.LETTUCE;
+import static io.failoverlab.bench.FailoverSample.PROBE;
+import static io.failoverlab.bench.FailoverSample.READER;
+import static io.failoverlab.bench.FailoverSample.WRITER;
 import static io.failoverlab.measure.TextTable.count;
 import static io.failoverlab.measure.TextTable.divide;
 import static io.failoverlab.measure.TextTable.ms;
 import static io.failoverlab.measure.TextTable.oneDecimal;
 import static io.failoverlab.measure.TextTable.ratio;
 
+import io.failoverlab.measure.Stats;
 import io.failoverlab.measure.TextTable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -47,22 +54,20 @@ final class BenchTables {
         + "minus the oracle's; negative = before the oracle saw it)", 3, header.toArray(String[]::new));
     for (FailoverSample s : samples) {
       List<String> cells = new ArrayList<>(List.of(Integer.toString(s.index()), s.victim(), text(s.promoted()),
-          ms(s.unavailability(s.oracleAt())), ms(s.lag(s.writerAt())), ms(s.lag(s.readerAt())),
-          ms(s.lag(s.probeAt()))));
+          ms(s.oracleUnavailability()), ms(s.lag(WRITER)), ms(s.lag(READER)), ms(s.lag(PROBE))));
       if (lettuce) {
-        cells.add(s.lettuceAt() == null ? "not recovered" : ms(s.lag(s.lettuceAt())));
+        cells.add(s.at(LETTUCE) == null ? "not recovered" : ms(s.lag(LETTUCE)));
       }
       table.row(cells.toArray(String[]::new));
     }
     List<Function<FailoverSample, Long>> columns = new ArrayList<>(List.of(
-        s -> s.unavailability(s.oracleAt()), s -> s.lag(s.writerAt()), s -> s.lag(s.readerAt()),
-        s -> s.lag(s.probeAt())));
+        FailoverSample::oracleUnavailability, s -> s.lag(WRITER), s -> s.lag(READER), s -> s.lag(PROBE)));
     if (lettuce) {
-      columns.add(s -> s.lag(s.lettuceAt()));
+      columns.add(s -> s.lag(LETTUCE));
     }
     summaryRows(table, samples, 3, columns);
-    Summary writer = Summary.of(samples.stream().map(s -> s.lag(s.writerAt())).toList());
-    Summary reader = Summary.of(samples.stream().map(s -> s.lag(s.readerAt())).toList());
+    Stats writer = Stats.of(samples.stream().map(s -> s.lag(WRITER)).toList());
+    Stats reader = Stats.of(samples.stream().map(s -> s.lag(READER)).toList());
     List<Target> targets = List.of(
         Target.atMost("recovery", "writer median recovery lag", MEDIAN_LAG_TARGET_MS, writer.median(), "ms"),
         Target.atMost("recovery", "writer p95 recovery lag", P95_LAG_TARGET_MS, writer.p95(), "ms"),
@@ -70,8 +75,8 @@ final class BenchTables {
         Target.atMost("recovery", "reader p95 recovery lag", P95_LAG_TARGET_MS, reader.p95(), "ms"));
     table.note(samples.size() + " crash failovers (SIGKILL of the shard's master), " + RecoveryPhase.describe(
         result.setup().lab()) + "; oracle: INCR straight to the victim's replicas every "
-        + oracleIntervalMs + " ms (measured period, median: " + ms(Summary.of(samples.stream()
-        .map(FailoverSample::oraclePeriodMs).toList()).median()) + " ms); router probe: the services' ClusterRouter "
+        + oracleIntervalMs + " ms (measured period, median: " + ms(Stats.of(samples.stream()
+        .map(s -> s.record().oracle() == null ? null : s.record().oracle().periodMs()).toList()).median()) + " ms); router probe: the services' ClusterRouter "
         + "with its own keys");
     return new Checked(withTargets(table, targets), targets);
   }
@@ -83,33 +88,33 @@ final class BenchTables {
     TextTable table = new TextTable("2. Unavailability per failover (ms from the kill to the first success on the "
         + "failed shard)", 1, "failover", "oracle", "writer", "reader", "lettuce", "writer/oracle", "reader/oracle");
     for (FailoverSample s : samples) {
-      table.row(Integer.toString(s.index()), ms(s.unavailability(s.oracleAt())), ms(s.unavailability(s.writerAt())),
-          ms(s.unavailability(s.readerAt())), ms(s.unavailability(s.lettuceAt())), ratio(writerRatio(s)),
+      table.row(Integer.toString(s.index()), ms(s.oracleUnavailability()), ms(s.unavailability(WRITER)),
+          ms(s.unavailability(READER)), ms(s.unavailability(LETTUCE)), ratio(writerRatio(s)),
           ratio(readerRatio(s)));
     }
-    for (String statistic : Summary.STATISTICS) {
+    for (String statistic : Stats.STATISTICS) {
       table.summaryRow(statistic,
-          ms(Summary.of(samples.stream().map(s -> s.unavailability(s.oracleAt())).toList()).get(statistic)),
-          ms(Summary.of(samples.stream().map(s -> s.unavailability(s.writerAt())).toList()).get(statistic)),
-          ms(Summary.of(samples.stream().map(s -> s.unavailability(s.readerAt())).toList()).get(statistic)),
-          ms(Summary.of(samples.stream().map(s -> s.unavailability(s.lettuceAt())).toList()).get(statistic)),
-          ratio(Summary.of(samples.stream().map(BenchTables::writerRatio).toList()).get(statistic)),
-          ratio(Summary.of(samples.stream().map(BenchTables::readerRatio).toList()).get(statistic)));
+          ms(Stats.of(samples.stream().map(s -> s.oracleUnavailability()).toList()).get(statistic)),
+          ms(Stats.of(samples.stream().map(s -> s.unavailability(WRITER)).toList()).get(statistic)),
+          ms(Stats.of(samples.stream().map(s -> s.unavailability(READER)).toList()).get(statistic)),
+          ms(Stats.of(samples.stream().map(s -> s.unavailability(LETTUCE)).toList()).get(statistic)),
+          ratio(Stats.of(samples.stream().map(BenchTables::writerRatio).toList()).get(statistic)),
+          ratio(Stats.of(samples.stream().map(BenchTables::readerRatio).toList()).get(statistic)));
     }
     List<Target> targets = List.of(
         Target.atMost("unavailability", "writer / oracle unavailability, worst failover", UNAVAILABILITY_RATIO_TARGET,
-            Summary.of(samples.stream().map(BenchTables::writerRatio).toList()).max(), ""),
+            Stats.of(samples.stream().map(BenchTables::writerRatio).toList()).max(), ""),
         Target.atMost("unavailability", "reader / oracle unavailability, worst failover", UNAVAILABILITY_RATIO_TARGET,
-            Summary.of(samples.stream().map(BenchTables::readerRatio).toList()).max(), ""));
+            Stats.of(samples.stream().map(BenchTables::readerRatio).toList()).max(), ""));
     return new Checked(withTargets(table, targets), targets);
   }
 
   static Double writerRatio(FailoverSample s) {
-    return divide(s.unavailability(s.writerAt()), s.unavailability(s.oracleAt()));
+    return divide(s.unavailability(WRITER), s.oracleUnavailability());
   }
 
   static Double readerRatio(FailoverSample s) {
-    return divide(s.unavailability(s.readerAt()), s.unavailability(s.oracleAt()));
+    return divide(s.unavailability(READER), s.oracleUnavailability());
   }
 
   // ---- 3. blast radius
@@ -131,20 +136,21 @@ final class BenchTables {
       Long lettuce = null;
       long outage = 0;
       for (FailoverSample s : result.samples()) {
-        table.row(coverage, Integer.toString(s.index()), count(s.writerHealthyErrors()), count(s.readerHealthyErrors()),
-            count(s.probeHealthyErrors()), count(s.lettuceHealthyErrors()), oneDecimal(s.healthyP99BeforeMs()),
-            oneDecimal(s.healthyP99DuringMs()), ratio(s.p99Ratio()), count(s.healthyOutageMs()),
+        table.row(coverage, Integer.toString(s.index()), count(s.healthyErrors(WRITER)), count(s.healthyErrors(READER)),
+            count(s.healthyErrors(PROBE)), count(s.record().healthyShardErrors(LETTUCE)), oneDecimal(s.healthy().p99BeforeMs()),
+            oneDecimal(s.healthy().p99DuringMs()), ratio(s.p99Ratio()), count(s.healthy().longestOutageMs()),
             pair(s.cpuBefore() == null ? null : s.cpuBefore().jvmCores(),
                 s.cpuDuring() == null ? null : s.cpuDuring().jvmCores(), false),
             pair(s.cpuBefore() == null ? null : s.cpuBefore().machineBusy(),
                 s.cpuDuring() == null ? null : s.cpuDuring().machineBusy(), true));
-        writer += s.writerHealthyErrors();
-        reader += s.readerHealthyErrors();
-        probe += s.probeHealthyErrors();
-        if (s.lettuceHealthyErrors() != null) {
-          lettuce = (lettuce == null ? 0 : lettuce) + s.lettuceHealthyErrors();
+        writer += s.healthyErrors(WRITER);
+        reader += s.healthyErrors(READER);
+        probe += s.healthyErrors(PROBE);
+        Long lettuceErrors = s.record().healthyShardErrors(LETTUCE);
+        if (lettuceErrors != null) {
+          lettuce = (lettuce == null ? 0 : lettuce) + lettuceErrors;
         }
-        outage = Math.max(outage, s.healthyOutageMs());
+        outage = Math.max(outage, s.healthy().longestOutageMs());
       }
       Double pooledRatio = divide(result.pooledP99DuringMs(), result.pooledP99BeforeMs());
       table.summaryRow(coverage, "all " + result.samples().size(), count(writer), count(reader), count(probe),
@@ -171,28 +177,24 @@ final class BenchTables {
     List<FailoverSample> samples = result.samples();
     TextTable table = new TextTable("4. Side by side with Lettuce, same failovers (ms)", 1, "client", "recovered",
         "median lag", "p95 lag", "max lag", "median unavailability", "healthy-shard errors");
-    record Client(String name, Function<FailoverSample, Long> at, Function<FailoverSample, Long> errors) {
-    }
-    List<Client> clients = List.of(
-        new Client("writer (ours)", FailoverSample::writerAt, FailoverSample::writerHealthyErrors),
-        new Client("reader (ours)", FailoverSample::readerAt, FailoverSample::readerHealthyErrors),
-        new Client("router probe (ours)", FailoverSample::probeAt, FailoverSample::probeHealthyErrors),
-        new Client("lettuce 7.7", FailoverSample::lettuceAt, FailoverSample::lettuceHealthyErrors));
-    Summary writer = null;
-    Summary lettuce = null;
-    for (Client client : clients) {
-      Summary lag = Summary.of(samples.stream().map(s -> s.lag(client.at().apply(s))).toList());
-      Summary unavailable = Summary.of(samples.stream().map(s -> s.unavailability(client.at().apply(s))).toList());
-      long errors = samples.stream().map(client.errors()).filter(java.util.Objects::nonNull).mapToLong(Long::longValue)
-          .sum();
-      table.row(client.name(), lag.count() + "/" + samples.size(), ms(lag.median()), ms(lag.p95()), ms(lag.max()),
+    // Each client by its label in the samples, and its name in the table.
+    Map<String, String> clients = new LinkedHashMap<>();
+    clients.put(WRITER, "writer (ours)");
+    clients.put(READER, "reader (ours)");
+    clients.put(PROBE, "router probe (ours)");
+    clients.put(LETTUCE, "lettuce 7.7");
+    Map<String, Stats> lags = new LinkedHashMap<>();
+    clients.forEach((client, name) -> {
+      Stats lag = Stats.of(samples.stream().map(s -> s.lag(client)).toList());
+      Stats unavailable = Stats.of(samples.stream().map(s -> s.unavailability(client)).toList());
+      long errors = samples.stream().map(s -> s.record().healthyShardErrors(client)).filter(java.util.Objects::nonNull)
+          .mapToLong(Long::longValue).sum();
+      table.row(name, lag.count() + "/" + samples.size(), ms(lag.median()), ms(lag.p95()), ms(lag.max()),
           ms(unavailable.median()), count(errors));
-      if (client.name().startsWith("writer")) {
-        writer = lag;
-      } else if (client.name().startsWith("lettuce")) {
-        lettuce = lag;
-      }
-    }
+      lags.put(client, lag);
+    });
+    Stats writer = lags.get(WRITER);
+    Stats lettuce = lags.get(LETTUCE);
     table.summaryRow("lettuce - writer", "", ms(minus(lettuce.median(), writer.median())),
         ms(minus(lettuce.p95(), writer.p95())), ms(minus(lettuce.max(), writer.max())), "", "");
     List<Target> targets = List.of(
@@ -224,12 +226,12 @@ final class BenchTables {
           ms(round.benchmarkIncrGet()), ms(round.writerReader()), ratio(both),
           ratio(divide(round.writerWithReader(), round.benchmarkIncr())));
     }
-    Summary incr = Summary.of(incrRatios);
-    Summary both = Summary.of(bothRatios);
-    table.summaryRow("median", ms(Summary.of(result.rounds().stream().map(LoadPhase.Round::benchmarkIncr).toList()).median()),
-        ms(Summary.of(result.rounds().stream().map(LoadPhase.Round::writer).toList()).median()), ratio(incr.median()),
-        ms(Summary.of(result.rounds().stream().map(LoadPhase.Round::benchmarkIncrGet).toList()).median()),
-        ms(Summary.of(result.rounds().stream().map(LoadPhase.Round::writerReader).toList()).median()),
+    Stats incr = Stats.of(incrRatios);
+    Stats both = Stats.of(bothRatios);
+    table.summaryRow("median", ms(Stats.of(result.rounds().stream().map(LoadPhase.Round::benchmarkIncr).toList()).median()),
+        ms(Stats.of(result.rounds().stream().map(LoadPhase.Round::writer).toList()).median()), ratio(incr.median()),
+        ms(Stats.of(result.rounds().stream().map(LoadPhase.Round::benchmarkIncrGet).toList()).median()),
+        ms(Stats.of(result.rounds().stream().map(LoadPhase.Round::writerReader).toList()).median()),
         ratio(both.median()), "");
     table.note("redis-benchmark: " + result.benchmarkCommand() + " (and -t get alongside for INCR+GET); services: fat "
         + "jars in child processes, WRITER_RATE=0 / READER_RATE=0, concurrency " + result.inFlight() + ", "
@@ -276,10 +278,10 @@ final class BenchTables {
       if (result == null) {
         continue;
       }
-      Summary intervals = Summary.of(result.pollIntervalsMs());
-      long correct = result.samples().stream().filter(s -> "ok".equals(s.incident())).count();
+      Stats intervals = Stats.of(result.pollIntervalsMs());
+      long correct = result.samples().stream().filter(s -> "ok".equals(s.incidentCheck())).count();
       Double cpu = result.monitorCpu() == null ? null : result.monitorCpu().cpuMsPerPoll();
-      Summary lag = Summary.of(result.samples().stream().map(s -> s.lag(s.writerAt())).toList());
+      Stats lag = Stats.of(result.samples().stream().map(s -> s.lag(WRITER)).toList());
       table.row(result.nodes() + " nodes (" + result.setup().lab().masters() + " masters x "
               + result.setup().lab().replicasPerMaster() + " replicas)", count(result.pollIntervalMs()), ms(intervals.median()), ms(intervals.p95()),
           ms(intervals.max()), cpu == null ? "-" : String.format(java.util.Locale.ROOT, "%.2f", cpu),
@@ -306,14 +308,14 @@ final class BenchTables {
 
   private static void summaryRows(TextTable table, List<FailoverSample> samples, int labelColumns,
                                   List<Function<FailoverSample, Long>> columns) {
-    for (String statistic : Summary.STATISTICS) {
+    for (String statistic : Stats.STATISTICS) {
       List<String> cells = new ArrayList<>();
       cells.add(statistic);
       for (int i = 1; i < labelColumns; i++) {
         cells.add("");
       }
       for (Function<FailoverSample, Long> column : columns) {
-        cells.add(ms(Summary.of(samples.stream().map(column).toList()).get(statistic)));
+        cells.add(ms(Stats.of(samples.stream().map(column).toList()).get(statistic)));
       }
       table.summaryRow(cells.toArray(String[]::new));
     }

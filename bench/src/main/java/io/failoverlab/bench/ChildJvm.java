@@ -1,5 +1,7 @@
 package io.failoverlab.bench;
 
+import io.failoverlab.measure.Await;
+import io.failoverlab.measure.MeasurementFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -48,7 +50,7 @@ final class ChildJvm implements AutoCloseable {
   static ChildJvm start(Vertx vertx, String name, Path jar, List<String> jvmOptions, List<String> args,
                         Map<String, String> env, Path logDir) {
     if (!Files.isRegularFile(jar)) {
-      throw new Await.BenchFailure(name + ": " + jar.toAbsolutePath().normalize() + " not found (build it first: "
+      throw new MeasurementFailure(name + ": " + jar.toAbsolutePath().normalize() + " not found (build it first: "
           + "./mvnw -B -q install -DskipTests)");
     }
     List<String> command = new ArrayList<>();
@@ -63,7 +65,7 @@ final class ChildJvm implements AutoCloseable {
     try {
       return new ChildJvm(name, builder.start(), log, vertx);
     } catch (IOException e) {
-      throw new Await.BenchFailure(name + ": could not start " + command + ": " + e.getMessage(), e);
+      throw new MeasurementFailure(name + ": could not start " + command + ": " + e.getMessage(), e);
     }
   }
 
@@ -92,9 +94,9 @@ final class ChildJvm implements AutoCloseable {
    * {@code readyPath} answers 200 on it.
    */
   void awaitReady(Pattern portPattern, String readyPath, Duration timeout) {
-    Await.untilAsync(vertx, name + " ready", timeout, () -> {
+    Await.untilAsync(vertx, name + " ready", timeout, Bench.POLL, () -> {
       if (!process.isAlive()) {
-        return Future.failedFuture(new Await.BenchFailure(name + " exited with " + process.exitValue() + "; see " + log));
+        return Future.failedFuture(new MeasurementFailure(name + " exited with " + process.exitValue() + "; see " + log));
       }
       if (httpPort < 0) {
         return vertx.fileSystem().readFile(log.toString()).map(content -> {
@@ -116,15 +118,15 @@ final class ChildJvm implements AutoCloseable {
       Matcher matcher = pattern.matcher(Files.readString(log, StandardCharsets.UTF_8));
       return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
     } catch (IOException e) {
-      throw new Await.BenchFailure(name + ": cannot read " + log + ": " + e.getMessage(), e);
+      throw new MeasurementFailure(name + ": cannot read " + log + ": " + e.getMessage(), e);
     }
   }
 
   /** GET {@code path} as JSON from another HTTP port of the same process (the lab serves three). */
   JsonObject getJson(int port, String path) {
-    Reply reply = Await.await(get(port, path), Duration.ofSeconds(10), name + " GET :" + port + path);
+    Reply reply = Await.result(get(port, path), Duration.ofSeconds(10), name + " GET :" + port + path);
     if (reply.statusCode != 200) {
-      throw new Await.BenchFailure(name + " GET :" + port + path + " answered " + reply.statusCode + ": " + reply.body);
+      throw new MeasurementFailure(name + " GET :" + port + path + " answered " + reply.statusCode + ": " + reply.body);
     }
     return new JsonObject(reply.body);
   }
@@ -151,7 +153,7 @@ final class ChildJvm implements AutoCloseable {
   /** CPU time (user + system) the process has used so far, in ms. */
   long cpuMillis() {
     return process.toHandle().info().totalCpuDuration().map(Duration::toMillis)
-        .orElseThrow(() -> new Await.BenchFailure(name + ": the OS does not report its CPU time"));
+        .orElseThrow(() -> new MeasurementFailure(name + ": the OS does not report its CPU time"));
   }
 
   /** Resident set size now, in MB (VmRSS from /proc). */
@@ -163,9 +165,9 @@ final class ChildJvm implements AutoCloseable {
         }
       }
     } catch (IOException | NumberFormatException e) {
-      throw new Await.BenchFailure(name + ": cannot read its RSS: " + e.getMessage(), e);
+      throw new MeasurementFailure(name + ": cannot read its RSS: " + e.getMessage(), e);
     }
-    throw new Await.BenchFailure(name + ": no VmRSS in /proc/" + pid() + "/status");
+    throw new MeasurementFailure(name + ": no VmRSS in /proc/" + pid() + "/status");
   }
 
   /** Runs a full GC in the child (jcmd GC.run), then reads the heap in use (jcmd GC.heap_info), in MB. */
@@ -201,14 +203,14 @@ final class ChildJvm implements AutoCloseable {
       Process run = new ProcessBuilder(binary, Long.toString(pid()), command).redirectErrorStream(true).start();
       String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
-        throw new Await.BenchFailure(name + ": jcmd " + command + " failed: " + output.strip());
+        throw new MeasurementFailure(name + ": jcmd " + command + " failed: " + output.strip());
       }
       return output;
     } catch (IOException e) {
-      throw new Await.BenchFailure(name + ": cannot run jcmd (a JDK is needed for heap figures): " + e.getMessage(), e);
+      throw new MeasurementFailure(name + ": cannot run jcmd (a JDK is needed for heap figures): " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Await.BenchFailure(name + ": interrupted during jcmd " + command, e);
+      throw new MeasurementFailure(name + ": interrupted during jcmd " + command, e);
     }
   }
 

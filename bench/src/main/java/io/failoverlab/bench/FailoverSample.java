@@ -1,77 +1,102 @@
 package io.failoverlab.bench;
 
+import io.failoverlab.common.contract.ServiceName;
+import io.failoverlab.measure.FailoverRecord;
 import io.failoverlab.measure.TextTable;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One crash failover as the bench measured it. Times are wall-clock ms of this JVM (every client
- * and the oracle run here, so they share one clock); a client that did not recover within the
- * phase deadline has a null time.
+ * One crash failover as the bench measured it: the lab's per-failover record (the oracle, every
+ * client's recovery and healthy-shard errors, the incident) plus what only the bench looks at: the
+ * healthy shards' latency and outages, the CPU, and the check of the monitor's incident. Times are
+ * wall-clock ms of this JVM (every client and the oracle run here, so they share one clock).
  *
- * @param oracleAt       the oracle's first accepted write: the cluster could take the shard's writes again
- * @param healthyP99BeforeMs router probe, healthy shards, p99 over the baseline window before the kill
- * @param healthyP99DuringMs router probe, healthy shards, p99 from the kill to recovery + settle time
- * @param healthyOutageMs the longest outage the writer or reader saw on a healthy shard (CLUSTERDOWN with full coverage)
- * @param incident        the monitor's incident check ("ok", or what was wrong), null when not checked
- * @param oraclePeriodMs  the oracle's resolution: mean time between two of its writes to one replica
- * @param cpuBefore       CPU over the baseline window (this JVM's cores, the machine's busy share)
- * @param cpuDuring       CPU from the kill to recovery + settle time
+ * @param healthy        the router probe's p99 on the healthy shards before and during, and their longest outage
+ * @param incidentCheck  the monitor's incident check ("ok", or what was wrong), null when not checked
+ * @param cpuBefore      CPU over the baseline window (this JVM's cores, the machine's busy share)
+ * @param cpuDuring      CPU from the kill to recovery + settle time
  */
-record FailoverSample(
-    int index,
-    String victim,
-    String shard,
-    String promoted,
-    long killAt,
-    Long oracleAt,
-    Long writerAt,
-    Long readerAt,
-    Long probeAt,
-    Long lettuceAt,
-    long writerHealthyErrors,
-    long readerHealthyErrors,
-    long probeHealthyErrors,
-    Long lettuceHealthyErrors,
-    Double healthyP99BeforeMs,
-    Double healthyP99DuringMs,
-    long healthyOutageMs,
-    String incident,
-    Double oraclePeriodMs,
-    CpuMeter.Use cpuBefore,
-    CpuMeter.Use cpuDuring) {
+record FailoverSample(FailoverRecord record, HealthyShards healthy, String incidentCheck, CpuMeter.Use cpuBefore,
+                      CpuMeter.Use cpuDuring) {
 
-  FailoverSample withIncident(String verdict) {
-    return new FailoverSample(index, victim, shard, promoted, killAt, oracleAt, writerAt, readerAt, probeAt, lettuceAt,
-        writerHealthyErrors, readerHealthyErrors, probeHealthyErrors, lettuceHealthyErrors, healthyP99BeforeMs,
-        healthyP99DuringMs, healthyOutageMs, verdict, oraclePeriodMs, cpuBefore, cpuDuring);
+  /** The clients the bench records, by the label each has in the record. */
+  static final String WRITER = ServiceName.WRITER.label();
+  static final String READER = ServiceName.READER.label();
+  static final String PROBE = "router probe";
+  static final String LETTUCE = "lettuce";
+
+  /**
+   * The healthy shards during the failover: the router probe's p99 over the baseline window and from
+   * the kill to recovery + settle time; the longest outage the writer or reader saw on a healthy
+   * shard (CLUSTERDOWN with full coverage).
+   */
+  record HealthyShards(Double p99BeforeMs, Double p99DuringMs, long longestOutageMs) {
   }
 
-  /** {@code at} minus the oracle's first success: how long a client trailed the cluster. */
-  Long lag(Long at) {
-    return at == null || oracleAt == null ? null : at - oracleAt;
+  FailoverSample withIncidentCheck(String verdict) {
+    return new FailoverSample(record, healthy, verdict, cpuBefore, cpuDuring);
   }
 
-  /** {@code at} minus the kill: how long the shard was down for a client. */
-  Long unavailability(Long at) {
-    return at == null ? null : at - killAt;
+  int index() {
+    return record.index();
+  }
+
+  String victim() {
+    return record.target();
+  }
+
+  String promoted() {
+    return record.promoted();
+  }
+
+  Long oracleAt() {
+    return record.oracleAt();
+  }
+
+  /** When {@code client} first succeeded on the failed shard, or null. */
+  Long at(String client) {
+    return record.recoveredAt(client);
+  }
+
+  /** {@code client}'s lag behind the oracle (ms), or null. */
+  Long lag(String client) {
+    return record.lagOf(client);
+  }
+
+  /** From the kill to {@code client}'s first success on the failed shard (ms), or null. */
+  Long unavailability(String client) {
+    return record.unavailability(at(client));
+  }
+
+  /** From the kill to the oracle's first success (ms), or null. */
+  Long oracleUnavailability() {
+    return record.unavailability(oracleAt());
+  }
+
+  /** {@code client}'s errors on the healthy shards (0 when it was not counted, as for a client not run). */
+  long healthyErrors(String client) {
+    Long errors = record.healthyShardErrors(client);
+    return errors == null ? 0 : errors;
   }
 
   Double p99Ratio() {
-    return TextTable.divide(healthyP99DuringMs, healthyP99BeforeMs);
+    return TextTable.divide(healthy.p99DuringMs(), healthy.p99BeforeMs());
   }
 
   long servicesHealthyErrors() {
-    return writerHealthyErrors + readerHealthyErrors + probeHealthyErrors;
+    return healthyErrors(WRITER) + healthyErrors(READER) + healthyErrors(PROBE);
   }
 
+  /** In the bench's --json output. */
   JsonObject toJson() {
-    return new JsonObject().put("index", index).put("victim", victim).put("shard", shard).put("promoted", promoted)
-        .put("killAt", killAt).put("oracleAt", oracleAt).put("writerAt", writerAt).put("readerAt", readerAt)
-        .put("probeAt", probeAt).put("lettuceAt", lettuceAt).put("writerHealthyErrors", writerHealthyErrors)
-        .put("readerHealthyErrors", readerHealthyErrors).put("probeHealthyErrors", probeHealthyErrors)
-        .put("lettuceHealthyErrors", lettuceHealthyErrors).put("healthyP99BeforeMs", healthyP99BeforeMs)
-        .put("healthyP99DuringMs", healthyP99DuringMs).put("healthyOutageMs", healthyOutageMs)
-        .put("incident", incident).put("oraclePeriodMs", oraclePeriodMs)
+    return new JsonObject().put("index", index()).put("victim", victim()).put("shard", record.shard())
+        .put("promoted", promoted()).put("killAt", record.faultAt()).put("oracleAt", oracleAt())
+        .put("writerAt", at(WRITER)).put("readerAt", at(READER)).put("probeAt", at(PROBE)).put("lettuceAt", at(LETTUCE))
+        .put("writerHealthyErrors", healthyErrors(WRITER)).put("readerHealthyErrors", healthyErrors(READER))
+        .put("probeHealthyErrors", healthyErrors(PROBE)).put("lettuceHealthyErrors", record.healthyShardErrors(LETTUCE))
+        .put("healthyP99BeforeMs", healthy.p99BeforeMs()).put("healthyP99DuringMs", healthy.p99DuringMs())
+        .put("healthyOutageMs", healthy.longestOutageMs()).put("incident", incidentCheck)
+        .put("oraclePeriodMs", record.oracle() == null ? null : record.oracle().periodMs())
         .put("jvmCoresBefore", cpuBefore == null ? null : cpuBefore.jvmCores())
         .put("machineBusyBefore", cpuBefore == null ? null : cpuBefore.machineBusy())
         .put("jvmCoresDuring", cpuDuring == null ? null : cpuDuring.jvmCores())

@@ -1,7 +1,7 @@
 package io.failoverlab.bench;
 
-import io.failoverlab.router.load.CounterKeys;
 import io.failoverlab.router.SlotHash;
+import io.failoverlab.router.load.CounterKeys;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;

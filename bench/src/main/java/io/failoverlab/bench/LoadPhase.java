@@ -2,6 +2,8 @@ package io.failoverlab.bench;
 
 import io.failoverlab.localcluster.LocalClusterConfig;
 import io.failoverlab.localcluster.LocalRedisCluster;
+import io.failoverlab.measure.Await;
+import io.failoverlab.measure.MeasurementFailure;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -72,13 +74,13 @@ final class LoadPhase {
         options.pipeline(), 0)).replace(" -n 0", " -n N");
     try {
       print("starting a local cluster for throughput and memory on 127.0.0.1:" + port + "-" + (port + 5));
-      Await.await(cluster.start(), Duration.ofSeconds(120), "starting the load cluster");
+      Await.result(cluster.start(), Duration.ofSeconds(120), "starting the load cluster");
       String seeds = String.join(",", cluster.seedAddresses());
       int count = throughput ? options.throughputRounds() : 1;
       for (int round = 1; round <= count; round++) {
         rounds.add(round(round, port, seeds));
       }
-    } catch (Await.BenchFailure e) {
+    } catch (MeasurementFailure e) {
       error = e.getMessage();
       print("FAILED: " + error);
     } finally {
@@ -91,7 +93,7 @@ final class LoadPhase {
     if (error == null && memory) {
       try {
         labFootprint();
-      } catch (Await.BenchFailure e) {
+      } catch (MeasurementFailure e) {
         error = e.getMessage();
         print("FAILED: " + error);
       }

@@ -1,5 +1,7 @@
 package io.failoverlab.bench;
 
+import io.failoverlab.measure.Await;
+import io.failoverlab.measure.MeasurementFailure;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -36,7 +38,7 @@ final class MonitorCpuProbe {
       double seconds = (System.nanoTime() - t0) / 1e9;
       long polls = polls(stats) - polls0;
       if (polls <= 0) {
-        throw new Await.BenchFailure(monitor.name() + " did not poll in " + seconds + " s; see " + monitor.log());
+        throw new MeasurementFailure(monitor.name() + " did not poll in " + seconds + " s; see " + monitor.log());
       }
       return new RecoveryPhase.MonitorCpu(seeds.size(), polls, seconds, (double) (cpu1 - cpu0) / polls,
           seconds * 1000 / polls, stats.getJsonObject("poller").getLong("maxPollMs"));

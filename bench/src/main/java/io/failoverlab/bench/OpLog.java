@@ -83,6 +83,12 @@ final class OpLog {
     return null;
   }
 
+  /** Whether an operation on {@code slots} succeeded at {@code since} or later. */
+  synchronized boolean succeededSince(BitSet slots, long since) {
+    Long last = lastSuccess(slots);
+    return last != null && last > since;
+  }
+
   /** Failed attempts on {@code slots} in [from, to]. */
   synchronized long attemptErrors(BitSet slots, long from, long to) {
     long count = 0;

@@ -1,16 +1,30 @@
 package io.failoverlab.bench;
 
+import static io.failoverlab.bench.FailoverSample.LETTUCE;
+import static io.failoverlab.bench.FailoverSample.PROBE;
+import static io.failoverlab.bench.FailoverSample.READER;
+import static io.failoverlab.bench.FailoverSample.WRITER;
+
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.RedisSettings;
-import io.failoverlab.common.contract.ClientStats;
 import io.failoverlab.common.contract.IncidentReport;
+import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.common.topology.SlotRange;
+import io.failoverlab.measure.Await;
+import io.failoverlab.measure.EventRecorder;
+import io.failoverlab.measure.FailoverRecord.ClientRecovery;
+import io.failoverlab.measure.FailoverRecord;
+import io.failoverlab.measure.HealthGate;
+import io.failoverlab.measure.MeasurementFailure;
+import io.failoverlab.measure.Oracle;
 import io.failoverlab.router.SlotHash;
 import io.failoverlab.router.SlotMap;
-import io.failoverlab.common.topology.SlotRange;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,17 +33,17 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
  * Crash failovers against the one-JVM lab (its own local cluster, the monitor, writer and reader),
  * with, in the same JVM and on the same clock: the oracle, the router probe and the Lettuce writer.
- * For each failover: wait until every client serves every shard, take a baseline window, start the
- * oracle on the victim's replicas, SIGKILL the victim, wait until the oracle and every client wrote
- * to its shard again, measure the healthy shards over that window, restart the victim and wait until
- * the cluster is healthy and in sync.
+ * For each failover: wait until the lab is ready and every client serves every shard, take a baseline
+ * window, start the oracle on the victim's replicas, SIGKILL the victim, wait until the oracle and
+ * every client wrote to its shard again, measure the healthy shards over that window, restart the
+ * victim and wait until the cluster is healthy and in sync.
  */
 final class RecoveryPhase {
 
@@ -56,6 +70,8 @@ final class RecoveryPhase {
   private static final int PROBE_KEYS = 48;
   private static final int PROBE_RATE = 200;
   private static final int PROBE_CONCURRENCY = 64;
+  /** The lab's services, whose recovery the bench reads from their outage events. */
+  private static final List<String> SERVICES = ServiceName.CLIENTS.stream().map(ServiceName::label).toList();
 
   private final BenchOptions options;
   private final Setup setup;
@@ -78,27 +94,27 @@ final class RecoveryPhase {
       lab = Lab.start(setup.lab(), env).await(LAB_START.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
       return new Result(setup, List.of(), null, null, List.of(), 0, null, null,
-          "the lab did not start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+          "the lab did not start: " + MeasurementFailure.messageOf(e));
     }
     List<FailoverSample> samples = new ArrayList<>();
     Histogram before = newHistogram();
     Histogram during = newHistogram();
     String error = null;
     MonitorCpu monitorCpu = null;
-    ServiceEvents events = null;
+    EventRecorder events = null;
     RouterProbe probe = null;
     LettuceWriter lettuce = null;
     long phaseStart = System.currentTimeMillis();
     long pollInterval = 0;
     // The oracle gets an event loop of its own: nothing else of the bench or the lab delays its writes.
-    Vertx oracleVertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    Vertx oracleVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
       Vertx vertx = lab.vertx();
-      events = Await.await(ServiceEvents.attach(vertx), Duration.ofSeconds(10), "listening on the event bus");
+      events = Await.result(EventRecorder.attach(vertx), Duration.ofSeconds(10), "listening on the event bus");
       List<String> seeds = lab.cluster().seedAddresses();
       RedisSettings settings = RedisSettings.fromEnv(env.with(Map.of("REDIS_NODES", String.join(",", seeds))));
       probe = new RouterProbe(settings, "benchprobe", PROBE_KEYS, PROBE_RATE, PROBE_CONCURRENCY);
-      Await.await(vertx.deployVerticle(probe), Duration.ofSeconds(30), "starting the router probe");
+      Await.result(vertx.deployVerticle(probe), Duration.ofSeconds(30), "starting the router probe");
       if (setup.lettuce()) {
         lettuce = new LettuceWriter(seeds, options.lettuce(), "benchlettuce", PROBE_KEYS, PROBE_RATE);
         lettuce.start();
@@ -109,14 +125,10 @@ final class RecoveryPhase {
       }
       pollInterval = session.pollIntervalMs();
       for (int index = 1; index <= setup.failovers(); index++) {
-        FailoverSample sample = session.failover(index, before, during);
-        samples.add(sample);
+        samples.add(session.failover(index, before, during));
       }
-    } catch (Await.BenchFailure e) {
-      error = e.getMessage();
-      print("FAILED: " + error);
     } catch (RuntimeException e) {
-      error = e.toString();
+      error = e instanceof MeasurementFailure ? e.getMessage() : e.toString();
       print("FAILED: " + error);
     } finally {
       if (lettuce != null) {
@@ -145,17 +157,33 @@ final class RecoveryPhase {
         lettuce == null ? null : options.lettuce().describe(), error);
   }
 
+  /** The victim of one failover: its shard, its slots, the others' slots. */
+  private record Victim(SlotMap.Shard shard, BitSet failedSlots, BitSet healthySlots) {
+
+    HostAndPort node() {
+      return shard.master();
+    }
+
+    String label() {
+      return shard.label();
+    }
+  }
+
+  /** When the kill happened and when the oracle first wrote to the shard again; the window measured around it. */
+  private record Kill(long at, long windowEnd) {
+  }
+
   private final class Session {
     private final Lab lab;
     private final Vertx vertx;
     private final Vertx oracleVertx;
-    private final ServiceEvents events;
+    private final EventRecorder events;
     private final RouterProbe probe;
     private final LettuceWriter lettuce;
     private final RedisSettings settings;
     private final List<HostAndPort> nodes;
 
-    Session(Lab lab, Vertx oracleVertx, ServiceEvents events, RouterProbe probe, LettuceWriter lettuce,
+    Session(Lab lab, Vertx oracleVertx, EventRecorder events, RouterProbe probe, LettuceWriter lettuce,
             RedisSettings settings, List<String> seeds) {
       this.lab = lab;
       this.vertx = lab.vertx();
@@ -180,129 +208,173 @@ final class RecoveryPhase {
     FailoverSample failover(int index, Histogram pooledBefore, Histogram pooledDuring) {
       String step = setup.name() + " failover " + index + "/" + setup.failovers();
       SlotMap topology = topology();
-      List<SlotMap.Shard> shards = new ArrayList<>(topology.shards());
-      shards.sort(Comparator.comparingInt(shard -> shard.ranges().get(0).from()));
-      SlotMap.Shard shard = shards.get((index - 1) % shards.size());
-      HostAndPort victim = shard.master();
-      if (shard.replicas().isEmpty()) {
-        throw new Await.BenchFailure(step + ": " + victim + " has no replica to promote");
-      }
-      BitSet failedSlots = slots(shard.ranges());
-      BitSet healthySlots = (BitSet) failedSlots.clone();
-      healthySlots.flip(0, SlotHash.SLOTS);
-
+      Victim victim = victim(topology, index, step);
       awaitServing(topology, step);
+
       long baselineFrom = System.currentTimeMillis();
       CpuMeter.Reading cpuStart = CpuMeter.read();
       Await.window(vertx, options.baselineMs());
       forgetBefore(baselineFrom - 1000);
 
-      Oracle oracle = new Oracle(shard.replicas(), oracleKey(failedSlots), settings, options.oracleIntervalMs());
-      String oracleId = Await.await(oracleVertx.deployVerticle(oracle), Duration.ofSeconds(10), step + ": starting the oracle");
-      Await.until(vertx, step + ": the oracle connected", Duration.ofSeconds(10),
-          () -> oracle.answers() > 0 ? null : "no reply from " + shard.replicas() + " yet (last error " + oracle.lastError() + ")");
-
+      Oracle oracle = new Oracle(victim.shard().replicas(), Oracle.keyIn(victim.failedSlots()), settings,
+          options.oracleIntervalMs());
+      String oracleId = startOracle(oracle, victim, step);
       CpuMeter.Reading cpuKill = CpuMeter.read();
-      long killAt = System.currentTimeMillis();
-      Await.await(lab.cluster().crash(victim.port()), Duration.ofSeconds(30), step + ": crash " + victim);
-      print(step + ": killed " + victim + " (slots " + shard.label() + "), oracle writing to " + shard.replicas()
-          + " every " + options.oracleIntervalMs() + " ms");
-
-      String label = shard.label();
-      Long[] oracleAt = {null};
-      Await.until(vertx, step + ": the oracle, writer, reader and router probe writing to " + label + " again",
-          options.phaseTimeout(), () -> {
-            oracleAt[0] = oracle.firstSuccessAt();
-            List<String> waiting = new ArrayList<>();
-            if (oracleAt[0] == null) {
-              waiting.add("oracle (" + oracle.attempts() + " attempts, last " + oracle.lastError() + ")");
-            }
-            if (events.recoveredAt("writer", label, killAt) == null) {
-              waiting.add("writer");
-            }
-            if (events.recoveredAt("reader", label, killAt) == null) {
-              waiting.add("reader");
-            }
-            if (probe.log().recoveredAt(failedSlots, killAt) == null) {
-              waiting.add("router probe");
-            }
-            return waiting.isEmpty() ? null : "waiting for " + waiting;
-          });
-      Long writerAt = events.recoveredAt("writer", label, killAt);
-      Long readerAt = events.recoveredAt("reader", label, killAt);
-      Long probeAt = probe.log().recoveredAt(failedSlots, killAt);
-      long windowEnd = Math.max(Math.max(oracleAt[0], probeAt), Math.max(writerAt, readerAt)) + SETTLE_MS;
+      long killAt = crash(victim, step);
+      long windowEnd = awaitRecovery(oracle, victim, killAt, step) + SETTLE_MS;
       Await.window(vertx, windowEnd - System.currentTimeMillis());
       CpuMeter.Reading cpuEnd = CpuMeter.read();
       // The services' stats windows covering the failover are published within a second.
       Await.window(vertx, windowEnd + STATS_WINDOW_MS - System.currentTimeMillis());
+      Kill kill = new Kill(killAt, windowEnd);
 
-      Long lettuceAt = null;
-      Long lettuceHealthyErrors = null;
-      if (lettuce != null) {
-        long lettuceDeadline = killAt + options.phaseTimeout().toMillis();
-        try {
-          Await.until(vertx, step + ": Lettuce writing to " + label + " again", options.phaseTimeout(),
-              () -> lettuce.log().recoveredAt(failedSlots, killAt) != null || System.currentTimeMillis() > lettuceDeadline
-                  ? null : "Lettuce has not written to " + label + " since the kill");
-        } catch (Await.BenchFailure e) {
-          print(step + ": " + e.getMessage());
-        }
-        lettuceAt = lettuce.log().recoveredAt(failedSlots, killAt);
-        lettuceHealthyErrors = lettuce.log().attemptErrors(healthySlots, killAt, windowEnd);
-      }
-      Await.until(vertx, step + ": no client outage left", options.phaseTimeout(), () -> {
-        Set<String> writer = events.openOutages("writer");
-        Set<String> reader = events.openOutages("reader");
-        return writer.isEmpty() && reader.isEmpty() ? null : "open outages: writer " + writer + ", reader " + reader;
-      });
-
-      Histogram before = newHistogram();
-      Histogram during = newHistogram();
-      probe.log().latencies(healthySlots, killAt - options.baselineMs(), killAt, before);
-      probe.log().latencies(healthySlots, killAt, windowEnd, during);
-      pooledBefore.add(before);
-      pooledDuring.add(during);
-      long healthyOutage = Math.max(events.longestOtherOutage("writer", label, killAt, System.currentTimeMillis()),
-          events.longestOtherOutage("reader", label, killAt, System.currentTimeMillis()));
-      Map<String, Long> healthyErrorTypes = new java.util.TreeMap<>();
-      for (String service : List.of("writer", "reader")) {
-        events.otherOutageErrors(service, label, killAt, System.currentTimeMillis())
-            .forEach((type, count) -> healthyErrorTypes.merge(service + " " + type, count, Long::sum));
-      }
-      if (!healthyErrorTypes.isEmpty()) {
-        print(step + ": outages on healthy shards: " + healthyErrorTypes + " (longest " + healthyOutage + " ms)");
-      }
+      FailoverRecord.Builder record = FailoverRecord.builder(index, new FailoverRecord.Fault("crash",
+              victim.node().toString(), victim.node().toString(), null, "SIGKILL of the redis-server process", killAt),
+          victim.label());
+      recordClients(record, victim, kill, step);
+      FailoverSample.HealthyShards healthy = healthyShards(victim, kill, pooledBefore, pooledDuring, step);
       HostAndPort promoted = oracle.promoted();
-      double oraclePeriod = oracle.meanPeriodMs();
-      dump(step, index, killAt, windowEnd, failedSlots);
-      Await.await(oracleVertx.undeploy(oracleId), Duration.ofSeconds(10), step + ": stopping the oracle");
+      record.promoted(promoted == null ? null : promoted.toString())
+          .oracle(new FailoverRecord.OracleReading(oracle.firstSuccessAt(), oracle.meanPeriodMs()));
+      dump(step, index, kill, victim.failedSlots());
+      Await.result(oracleVertx.undeploy(oracleId), Duration.ofSeconds(10), step + ": stopping the oracle");
 
-      FailoverSample sample = new FailoverSample(index, victim.toString(), label,
-          promoted == null ? null : promoted.toString(), killAt, oracleAt[0], writerAt, readerAt, probeAt, lettuceAt,
-          events.healthyShardErrors("writer", label, killAt, windowEnd),
-          events.healthyShardErrors("reader", label, killAt, windowEnd),
-          probe.log().attemptErrors(healthySlots, killAt, windowEnd), lettuceHealthyErrors,
-          p99Ms(before), p99Ms(during), healthyOutage, null, oraclePeriod, CpuMeter.between(cpuStart, cpuKill),
+      FailoverSample sample = new FailoverSample(record.build(), healthy, null, CpuMeter.between(cpuStart, cpuKill),
           CpuMeter.between(cpuKill, cpuEnd));
-      print(step + ": oracle up after " + (oracleAt[0] - killAt) + " ms; lag behind it: writer " + sample.lag(writerAt)
-          + " ms, reader " + sample.lag(readerAt) + " ms, router probe " + sample.lag(probeAt) + " ms"
-          + (lettuce == null ? "" : ", lettuce " + (lettuceAt == null ? "not recovered" : sample.lag(lettuceAt) + " ms")));
-
-      Await.await(lab.cluster().restart(victim.port()), Duration.ofSeconds(60), step + ": restart " + victim);
-      Await.await(lab.cluster().awaitHealthy(options.phaseTimeout()), options.phaseTimeout().plusSeconds(5),
-          step + ": cluster healthy and in sync after the restart");
-      if (setup.incidents()) {
-        sample = withIncident(sample, step, victim, promoted, killAt);
-      }
-      return sample;
+      printLags(step, sample);
+      restart(victim, step);
+      return setup.incidents() ? checkIncident(sample, step, victim.node(), promoted, killAt) : sample;
     }
 
-    private FailoverSample withIncident(FailoverSample sample, String step, HostAndPort victim, HostAndPort promoted,
-                                        long killAt) {
+    /** Round-robin over the shards in slot order: failover {@code index} hits shard (index - 1) mod shards. */
+    private Victim victim(SlotMap topology, int index, String step) {
+      List<SlotMap.Shard> shards = new ArrayList<>(topology.shards());
+      shards.sort(Comparator.comparingInt(shard -> shard.ranges().get(0).from()));
+      SlotMap.Shard shard = shards.get((index - 1) % shards.size());
+      if (shard.replicas().isEmpty()) {
+        throw new MeasurementFailure(step + ": " + shard.master() + " has no replica to promote");
+      }
+      BitSet failedSlots = slots(shard.ranges());
+      BitSet healthySlots = (BitSet) failedSlots.clone();
+      healthySlots.flip(0, SlotHash.SLOTS);
+      return new Victim(shard, failedSlots, healthySlots);
+    }
+
+    private String startOracle(Oracle oracle, Victim victim, String step) {
+      String id = Await.result(oracleVertx.deployVerticle(oracle), Duration.ofSeconds(10), step + ": starting the oracle");
+      Await.until(vertx, step + ": the oracle connected", Duration.ofSeconds(10), Bench.POLL,
+          () -> oracle.answers() > 0 ? null
+              : "no reply from " + victim.shard().replicas() + " yet (last error " + oracle.lastError() + ")");
+      return id;
+    }
+
+    private long crash(Victim victim, String step) {
+      long killAt = System.currentTimeMillis();
+      Await.result(lab.cluster().crash(victim.node().port()), Duration.ofSeconds(30), step + ": crash " + victim.node());
+      print(step + ": killed " + victim.node() + " (slots " + victim.label() + "), oracle writing to "
+          + victim.shard().replicas() + " every " + options.oracleIntervalMs() + " ms");
+      return killAt;
+    }
+
+    /** Waits until the oracle and every client wrote to the failed shard again; returns the last of those moments. */
+    private long awaitRecovery(Oracle oracle, Victim victim, long killAt, String step) {
+      String label = victim.label();
+      Await.until(vertx, step + ": the oracle, writer, reader and router probe writing to " + label + " again",
+          options.phaseTimeout(), Bench.POLL, () -> {
+            List<String> waiting = new ArrayList<>();
+            if (oracle.firstSuccessAt() == null) {
+              waiting.add("oracle (" + oracle.attempts() + " attempts, last " + oracle.lastError() + ")");
+            }
+            for (String service : SERVICES) {
+              if (events.recoveredAt(service, label, killAt) == null) {
+                waiting.add(service);
+              }
+            }
+            if (probe.log().recoveredAt(victim.failedSlots(), killAt) == null) {
+              waiting.add(PROBE);
+            }
+            return waiting.isEmpty() ? null : "waiting for " + waiting;
+          });
+      long last = Math.max(oracle.firstSuccessAt(), probe.log().recoveredAt(victim.failedSlots(), killAt));
+      for (String service : SERVICES) {
+        last = Math.max(last, events.recoveredAt(service, label, killAt));
+      }
+      return last;
+    }
+
+    /** Each client's recovery and its errors on the healthy shards over the window; Lettuce gets its own deadline. */
+    private void recordClients(FailoverRecord.Builder record, Victim victim, Kill kill, String step) {
+      String label = victim.label();
+      for (String service : SERVICES) {
+        record.client(service, new ClientRecovery(events.recoveredAt(service, label, kill.at()),
+            events.healthyShardErrors(service, label, kill.at(), kill.windowEnd())));
+      }
+      record.client(PROBE, new ClientRecovery(probe.log().recoveredAt(victim.failedSlots(), kill.at()),
+          probe.log().attemptErrors(victim.healthySlots(), kill.at(), kill.windowEnd())));
+      if (lettuce != null) {
+        long deadline = kill.at() + options.phaseTimeout().toMillis();
+        try {
+          Await.until(vertx, step + ": Lettuce writing to " + label + " again", options.phaseTimeout(), Bench.POLL,
+              () -> lettuce.log().recoveredAt(victim.failedSlots(), kill.at()) != null
+                  || System.currentTimeMillis() > deadline ? null : "Lettuce has not written to " + label + " since the kill");
+        } catch (MeasurementFailure e) {
+          print(step + ": " + e.getMessage());
+        }
+        record.client(LETTUCE, new ClientRecovery(lettuce.log().recoveredAt(victim.failedSlots(), kill.at()),
+            lettuce.log().attemptErrors(victim.healthySlots(), kill.at(), kill.windowEnd())));
+      }
+      Await.until(vertx, step + ": no client outage left", options.phaseTimeout(), Bench.POLL, () -> {
+        List<String> open = new ArrayList<>();
+        for (String service : SERVICES) {
+          open.add(service + " " + events.openOutages(service));
+        }
+        return SERVICES.stream().allMatch(service -> events.openOutages(service).isEmpty()) ? null
+            : "open outages: " + String.join(", ", open);
+      });
+    }
+
+    /** The router probe's latency on the healthy shards before and during, and the services' outages there. */
+    private FailoverSample.HealthyShards healthyShards(Victim victim, Kill kill, Histogram pooledBefore,
+                                                       Histogram pooledDuring, String step) {
+      Histogram before = newHistogram();
+      Histogram during = newHistogram();
+      probe.log().latencies(victim.healthySlots(), kill.at() - options.baselineMs(), kill.at(), before);
+      probe.log().latencies(victim.healthySlots(), kill.at(), kill.windowEnd(), during);
+      pooledBefore.add(before);
+      pooledDuring.add(during);
+      long now = System.currentTimeMillis();
+      long longest = 0;
+      Map<String, Long> errorTypes = new TreeMap<>();
+      for (String service : SERVICES) {
+        longest = Math.max(longest, events.longestOtherOutage(service, victim.label(), kill.at(), now));
+        events.otherOutageErrors(service, victim.label(), kill.at(), now)
+            .forEach((type, count) -> errorTypes.merge(service + " " + type, count, Long::sum));
+      }
+      if (!errorTypes.isEmpty()) {
+        print(step + ": outages on healthy shards: " + errorTypes + " (longest " + longest + " ms)");
+      }
+      return new FailoverSample.HealthyShards(p99Ms(before), p99Ms(during), longest);
+    }
+
+    private void printLags(String step, FailoverSample sample) {
+      print(step + ": oracle up after " + sample.oracleUnavailability() + " ms; lag behind it: writer "
+          + sample.lag(WRITER) + " ms, reader " + sample.lag(READER) + " ms, router probe " + sample.lag(PROBE) + " ms"
+          + (lettuce == null ? "" : ", lettuce " + (sample.at(LETTUCE) == null ? "not recovered"
+              : sample.lag(LETTUCE) + " ms")));
+    }
+
+    private void restart(Victim victim, String step) {
+      Await.result(lab.cluster().restart(victim.node().port()), Duration.ofSeconds(60), step + ": restart " + victim.node());
+      Await.result(lab.cluster().awaitHealthy(options.phaseTimeout()), options.phaseTimeout().plusSeconds(5),
+          step + ": cluster healthy and in sync after the restart");
+    }
+
+    /** The monitor's incident for this crash, closed, with the oracle's promoted node, no lost write and its milestones. */
+    private FailoverSample checkIncident(FailoverSample sample, String step, HostAndPort victim, HostAndPort promoted,
+                                         long killAt) {
       String verdict;
       try {
-        Await.until(vertx, step + ": the monitor's incident closed", options.phaseTimeout(), () -> {
+        Await.until(vertx, step + ": the monitor's incident closed", options.phaseTimeout(), Bench.POLL, () -> {
           IncidentReport report = events.incidentFor(victim.toString(), killAt);
           return report == null ? "no incident names " + victim + " as failed yet"
               : report.open() ? "incident " + report.id() + " still open" : null;
@@ -319,61 +391,53 @@ final class RecoveryPhase {
           wrong.add("milestones missing: " + report.milestones().toJson().encode());
         }
         verdict = wrong.isEmpty() ? "ok" : String.join("; ", wrong);
-      } catch (Await.BenchFailure e) {
+        sample = new FailoverSample(sample.record().toBuilder().incident(report).build(), sample.healthy(), null,
+            sample.cpuBefore(), sample.cpuDuring());
+      } catch (MeasurementFailure e) {
         verdict = e.getMessage();
       }
       if (!"ok".equals(verdict)) {
         print(step + ": incident check: " + verdict);
       }
-      return sample.withIncident(verdict);
+      return sample.withIncidentCheck(verdict);
     }
 
     /** The router probe's operations around the kill, for a look at where the time went. */
-    private void dump(String step, int index, long killAt, long windowEnd, BitSet failedSlots) {
+    private void dump(String step, int index, Kill kill, BitSet failedSlots) {
       Path file = workDir.resolve(setup.name() + "-failover-" + index + "-probe.csv");
       try {
-        probe.log().dump(file, killAt - options.baselineMs(), windowEnd, killAt, failedSlots);
-      } catch (java.io.IOException e) {
+        probe.log().dump(file, kill.at() - options.baselineMs(), kill.windowEnd(), kill.at(), failedSlots);
+      } catch (IOException e) {
         print(step + ": could not write " + file + ": " + e.getMessage());
       }
     }
 
     private SlotMap topology() {
-      SlotMap map = Await.await(probe.topology(nodes), Duration.ofSeconds(10), "reading the topology");
+      SlotMap map = Await.result(probe.topology(nodes), Duration.ofSeconds(10), "reading the topology");
       if (map.isEmpty() || map.uncoveredSlots() > 0) {
-        throw new Await.BenchFailure("the cluster does not serve every slot (" + map.uncoveredSlots() + " uncovered)");
+        throw new MeasurementFailure("the cluster does not serve every slot (" + map.uncoveredSlots() + " uncovered)");
       }
       return map;
     }
 
-    /** Every client succeeded on every shard in the last second, and writer and reader have no outage open. */
+    /**
+     * The lab ready for the next failover ({@link HealthGate}: the local cluster, the monitor's view,
+     * writer and reader), and the router probe and Lettuce succeeding on every shard in the last second.
+     */
     private void awaitServing(SlotMap topology, String step) {
-      long since = System.currentTimeMillis();
       List<BitSet> shardSlots = topology.shards().stream().map(shard -> slots(shard.ranges())).toList();
-      Await.until(vertx, step + ": every client serving every shard", options.phaseTimeout(), () -> {
+      HealthGate.await(lab, events, SERVICES, setup.lab().masters(), options.phaseTimeout(), step, () -> {
         long now = System.currentTimeMillis();
-        for (String service : List.of("writer", "reader")) {
-          ClientStats stats = events.latest(service);
-          if (stats == null || stats.timestamp() < since || stats.succeeded() == 0 || !stats.shardsInOutage().isEmpty()
-              || !events.openOutages(service).isEmpty()) {
-            return "the " + service + " is not serving every shard yet";
-          }
-        }
         for (BitSet slots : shardSlots) {
-          if (!recent(probe.log(), slots, now)) {
+          if (!probe.log().succeededSince(slots, now - 1000)) {
             return "the router probe is not serving every shard yet";
           }
-          if (lettuce != null && !recent(lettuce.log(), slots, now)) {
+          if (lettuce != null && !lettuce.log().succeededSince(slots, now - 1000)) {
             return "Lettuce is not serving every shard yet";
           }
         }
         return null;
       });
-    }
-
-    private boolean recent(OpLog log, BitSet slots, long now) {
-      Long last = log.lastSuccess(slots);
-      return last != null && last > now - 1000;
     }
 
     private void forgetBefore(long millis) {
@@ -391,16 +455,6 @@ final class RecoveryPhase {
       slots.set(range.from(), range.to() + 1);
     }
     return slots;
-  }
-
-  /** A key whose slot belongs to {@code slots}. */
-  static String oracleKey(BitSet slots) {
-    for (int i = 0; ; i++) {
-      String key = "bench:oracle:{o" + i + "}";
-      if (slots.get(SlotHash.slot(key))) {
-        return key;
-      }
-    }
   }
 
   static Histogram newHistogram() {

@@ -1,5 +1,6 @@
 package io.failoverlab.bench;
 
+import io.failoverlab.measure.MeasurementFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,15 +38,15 @@ final class RedisBenchmark {
       try {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-          throw new Await.BenchFailure(String.join(" ", command) + " failed: " + output.strip());
+          throw new MeasurementFailure(String.join(" ", command) + " failed: " + output.strip());
         }
         return parseRps(output);
       } catch (IOException e) {
-        throw new Await.BenchFailure("reading redis-benchmark's output: " + e.getMessage(), e);
+        throw new MeasurementFailure("reading redis-benchmark's output: " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         process.destroyForcibly();
-        throw new Await.BenchFailure("interrupted waiting for redis-benchmark", e);
+        throw new MeasurementFailure("interrupted waiting for redis-benchmark", e);
       }
     }
   }
@@ -54,7 +55,7 @@ final class RedisBenchmark {
     try {
       return new Run(new ProcessBuilder(command).redirectErrorStream(true).start(), command);
     } catch (IOException e) {
-      throw new Await.BenchFailure("cannot run " + command.get(0) + " (apt-get install redis-tools): " + e.getMessage(), e);
+      throw new MeasurementFailure("cannot run " + command.get(0) + " (apt-get install redis-tools): " + e.getMessage(), e);
     }
   }
 

@@ -1,15 +1,15 @@
 package io.failoverlab.bench;
 
-import io.failoverlab.router.load.CounterKeys;
-import io.failoverlab.router.load.LoadLoop;
 import io.failoverlab.common.config.RedisSettings;
-import io.failoverlab.router.ClusterRouter;
+import io.failoverlab.common.topology.ClusterNode;
+import io.failoverlab.common.topology.ClusterNodesParser;
 import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.router.ClusterRouter;
 import io.failoverlab.router.ReadFrom;
 import io.failoverlab.router.SlotHash;
 import io.failoverlab.router.SlotMap;
-import io.failoverlab.common.topology.ClusterNode;
-import io.failoverlab.common.topology.ClusterNodesParser;
+import io.failoverlab.router.load.CounterKeys;
+import io.failoverlab.router.load.LoadLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

@@ -2,8 +2,8 @@ package io.failoverlab.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.failoverlab.common.config.Env;
 import io.failoverlab.bench.BenchOptions.Measurement;
+import io.failoverlab.common.config.Env;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;

@@ -1,8 +1,10 @@
 package io.failoverlab.bench;
 
-import io.failoverlab.measure.TextTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.failoverlab.measure.FailoverRecord.ClientRecovery;
+import io.failoverlab.measure.FailoverRecord;
+import io.failoverlab.measure.TextTable;
 import io.failoverlab.stack.LabOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +20,17 @@ class BenchTablesTest {
                                        double p99Before, double p99During) {
     long kill = 10_000;
     long oracle = kill + 3000;
-    return new FailoverSample(index, "127.0.0.1:8100", "0-5460", "127.0.0.1:8103", kill, oracle, oracle + writerLag,
-        oracle + readerLag, oracle + 1, lettuceLag == null ? null : oracle + lettuceLag, healthyErrors, 0, 0, 0L,
-        p99Before, p99During, 0, "ok", 2.5, new CpuMeter.Use(0.3, 0.5), new CpuMeter.Use(0.6, 0.9));
+    FailoverRecord record = FailoverRecord.builder(index, new FailoverRecord.Fault("crash", "127.0.0.1:8100",
+            "127.0.0.1:8100", null, "SIGKILL", kill), "0-5460")
+        .promoted("127.0.0.1:8103")
+        .oracle(new FailoverRecord.OracleReading(oracle, 2.5))
+        .client(FailoverSample.WRITER, new ClientRecovery(oracle + writerLag, healthyErrors))
+        .client(FailoverSample.READER, new ClientRecovery(oracle + readerLag, 0L))
+        .client(FailoverSample.PROBE, new ClientRecovery(oracle + 1, 0L))
+        .client(FailoverSample.LETTUCE, new ClientRecovery(lettuceLag == null ? null : oracle + lettuceLag, 0L))
+        .build();
+    return new FailoverSample(record, new FailoverSample.HealthyShards(p99Before, p99During, 0), "ok",
+        new CpuMeter.Use(0.3, 0.5), new CpuMeter.Use(0.6, 0.9));
   }
 
   private static RecoveryPhase.Result result(LabOptions lab, List<FailoverSample> samples, boolean lettuce) {
@@ -133,7 +143,7 @@ class BenchTablesTest {
   void scaleComparesTheLargeClustersPollIntervalWithTheConfiguredOneAndCountsWrongIncidents() {
     RecoveryPhase.Result small = result(LAB, List.of(sample(1, 1, 1, null, 0, 1, 1)), false);
     List<FailoverSample> large = List.of(sample(1, 1, 1, null, 0, 1, 1),
-        sample(2, 1, 1, null, 0, 1, 1).withIncident("promoted x, the oracle saw y"));
+        sample(2, 1, 1, null, 0, 1, 1).withIncidentCheck("promoted x, the oracle saw y"));
     RecoveryPhase.Result big = new RecoveryPhase.Result(new RecoveryPhase.Setup("scale", LAB.withShape(6, 2), 2, false,
         true, true), large, null, null, List.of(200L, 200L, 300L, 200L), 200,
         new RecoveryPhase.MonitorCpu(18, 50, 10, 1.5, 200, 20), null, null);

@@ -1,13 +1,20 @@
 package io.failoverlab.drill;
 
+import io.failoverlab.common.async.Waits;
 import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
-import io.failoverlab.common.contract.ClientStats;
 import io.failoverlab.common.contract.IncidentReport;
+import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.measure.Await;
+import io.failoverlab.measure.ClusterHealth;
+import io.failoverlab.measure.EventRecorder;
+import io.failoverlab.measure.FailoverRecord;
+import io.failoverlab.measure.HealthGate;
+import io.failoverlab.measure.MeasurementFailure;
 import io.failoverlab.stack.Lab;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -36,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * and in sync again. Stops the lab at the end, whatever happened.
  *
  * <p>The calling thread blocks on {@link Future#await}; it must not be a Vert.x thread. All waiting on
- * conditions happens in timers on the lab's event loops ({@link Waits}).
+ * conditions happens in timers on the lab's event loops ({@link Await}, {@link Waits}).
  */
 public final class Drill {
 
@@ -46,18 +53,11 @@ public final class Drill {
   static final long INCIDENT_MATCH_SLACK_MS = 2_000;
   static final Duration LAB_START_TIMEOUT = Duration.ofSeconds(180);
   static final Duration LAB_STOP_TIMEOUT = Duration.ofSeconds(60);
-  private static final List<String> CLIENT_SERVICES = List.of("writer", "reader");
+  private static final List<String> CLIENT_SERVICES = ServiceName.CLIENTS.stream().map(ServiceName::label).toList();
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
-  /** The drill could not go on: the message says which step and why. */
-  static class DrillFailure extends RuntimeException {
-    DrillFailure(String message) {
-      super(message);
-    }
-  }
-
   /** The monitor answered a chaos request with a refusal (HTTP-like status) or not at all (status -1). */
-  static final class ChaosRefused extends DrillFailure {
+  static final class ChaosRefused extends MeasurementFailure {
     final int status;
 
     ChaosRefused(int status, String message) {
@@ -89,7 +89,7 @@ public final class Drill {
     }
 
     /** The cluster is healthy again after failover {@code row.index()}. */
-    default void failoverDone(Lab lab, FailoverRow row) {
+    default void failoverDone(Lab lab, FailoverRecord row) {
     }
 
     /** Every failover is done and the cluster healthy, the lab not stopped yet. */
@@ -132,15 +132,16 @@ public final class Drill {
   public DrillReport run() throws StartFailure {
     long startedAt = System.currentTimeMillis();
     Lab lab = startLab();
-    List<FailoverRow> rows = new ArrayList<>();
+    List<FailoverRecord> rows = new ArrayList<>();
     String error = null;
     long[] pollIntervalMs = {-1};
-    DrillRecorder recorder = null;
+    EventRecorder recorder = null;
     try {
       listener.labStarted(lab);
-      recorder = await(DrillRecorder.attach(lab.vertx(), timeline), Duration.ofSeconds(10), "listening on the event bus");
+      recorder = Await.result(EventRecorder.attach(lab.vertx(), timeline.feed()), Duration.ofSeconds(10),
+          "listening on the event bus");
       new Session(lab, recorder, rows, pollIntervalMs).run();
-    } catch (DrillFailure e) {
+    } catch (MeasurementFailure e) {
       error = e.getMessage();
     } catch (RuntimeException e) {
       LOG.warn("event=drill_failed error=\"{}\"", e.toString(), e);
@@ -183,7 +184,7 @@ public final class Drill {
     } catch (ConfigException e) {
       throw e;
     } catch (Exception e) {
-      throw new StartFailure("the lab did not start: " + message(e), e);
+      throw new StartFailure("the lab did not start: " + MeasurementFailure.messageOf(e), e);
     }
   }
 
@@ -198,11 +199,11 @@ public final class Drill {
   /** One run against a started lab. */
   private final class Session {
     private final Lab lab;
-    private final DrillRecorder recorder;
-    private final List<FailoverRow> rows;
+    private final EventRecorder recorder;
+    private final List<FailoverRecord> rows;
     private final long[] pollIntervalMs;
 
-    Session(Lab lab, DrillRecorder recorder, List<FailoverRow> rows, long[] pollIntervalMs) {
+    Session(Lab lab, EventRecorder recorder, List<FailoverRecord> rows, long[] pollIntervalMs) {
       this.lab = lab;
       this.recorder = recorder;
       this.rows = rows;
@@ -220,7 +221,7 @@ public final class Drill {
         try {
           namedShard = ShardTargets.shardOf(initial, options.target().node().toString());
         } catch (IllegalArgumentException e) {
-          throw new DrillFailure("--target " + options.target() + ": " + e.getMessage());
+          throw new MeasurementFailure("--target " + options.target() + ": " + e.getMessage());
         }
       }
       print("drill: healthy: " + masters + " masters (shards " + String.join(" | ", shards) + "); "
@@ -238,39 +239,33 @@ public final class Drill {
       try {
         choice = ShardTargets.current(lab.monitor().latestSnapshot(), shard);
       } catch (IllegalStateException e) {
-        throw new DrillFailure(step + ": " + e.getMessage());
+        throw new MeasurementFailure(step + ": " + e.getMessage());
       }
-      ChaosRequest.Action fault = options.actionOf(index);
-      Integer seconds = fault == ChaosRequest.Action.HANG ? options.hangSeconds() : null;
-      ChaosAction action = chaos(new ChaosRequest(fault, choice.master(), seconds, "drill"), step);
+      ChaosRequest.Action kind = options.actionOf(index);
+      Integer seconds = kind == ChaosRequest.Action.HANG ? options.hangSeconds() : null;
+      ChaosAction action = chaos(new ChaosRequest(kind, choice.master(), seconds, "drill"), step);
       print(step + ": " + action.action().label() + " " + choice.master() + " (slots " + shard + ") at "
           + TIME.format(Instant.ofEpochMilli(action.at())) + " UTC [" + action.id() + ", " + action.method() + "]");
 
-      IncidentReport incident = await(Waits.until(lab.vertx(), step + ": the monitor's incident for " + action.id()
-          + " closed", options.phaseTimeout(), () -> {
-            IncidentReport report = recorder.incidentOf(action, INCIDENT_MATCH_SLACK_MS);
-            if (report == null) {
-              return Waits.Probe.notYet("no incident recorded the fault yet");
-            }
-            if (report.open()) {
-              return Waits.Probe.notYet("incident " + report.id() + " is still open (milestones "
-                  + report.milestones().toJson().encode() + ")");
-            }
-            return Waits.Probe.ready(report);
-          }), options.phaseTimeout().plusSeconds(5), step + ": incident closed");
-      FailoverRow row = FailoverRow.of(index, choice, action, incident);
+      IncidentReport incident = Await.result(Waits.untilReady(lab.vertx(), step + ": the monitor's incident for "
+          + action.id() + " closed", options.phaseTimeout(), () -> incidentClosed(action)),
+          options.phaseTimeout().plusSeconds(5), step + ": incident closed");
+      FailoverRecord.Fault fault = new FailoverRecord.Fault(action.action().label(), choice.master(), action.node(),
+          action.id(), action.method(), action.at());
+      FailoverRecord row = FailoverRecord.builder(index, fault, choice.shard()).promoted(incident.promotedNode())
+          .incident(incident).build();
       rows.add(row);
       IncidentReport.Durations d = incident.durations();
       LOG.info("event=drill_failover index={} action={} target={} incident={} failed_node={} promoted_node={} "
               + "detection_ms={} election_ms={} client_recovery_ms={} write_unavailability_ms={} lost_writes={} "
               + "healthy_shard_errors={}", index, action.action().label(), choice.master(), incident.id(),
           incident.failedNode(), incident.promotedNode(), d.detection(), d.election(), d.clientRecoveryAfterPromotion(),
-          d.writeUnavailability(), incident.lostWrites(), row.healthyShardErrorsTotal());
+          d.writeUnavailability(), incident.lostWrites(), row.incidentHealthyShardErrors());
       print(step + ": " + incident.id() + " closed: failed " + orDash(incident.failedNode()) + ", promoted "
           + orDash(incident.promotedNode()) + "; detection " + ms(d.detection()) + ", election " + ms(d.election())
           + ", client recovery " + ms(d.clientRecoveryAfterPromotion()) + ", write unavailability "
           + ms(d.writeUnavailability()) + "; lost writes " + incident.lostWrites() + ", healthy-shard errors "
-          + row.healthyShardErrorsTotal());
+          + row.incidentHealthyShardErrors());
 
       Long restoredAt = null;
       if (action.action() == ChaosRequest.Action.CRASH) {
@@ -278,8 +273,20 @@ public final class Drill {
       }
       awaitHealthy(masters, "after " + step);
       long healthyAt = System.currentTimeMillis();
-      rows.set(rows.size() - 1, row.restored(restoredAt, healthyAt));
+      rows.set(rows.size() - 1, row.toBuilder().restored(restoredAt, healthyAt).build());
       listener.failoverDone(lab, rows.get(rows.size() - 1));
+    }
+
+    private Waits.Probe<IncidentReport> incidentClosed(ChaosAction action) {
+      IncidentReport report = recorder.incidentOf(action, INCIDENT_MATCH_SLACK_MS);
+      if (report == null) {
+        return Waits.Probe.notYet("no incident recorded the fault yet");
+      }
+      if (report.open()) {
+        return Waits.Probe.notYet("incident " + report.id() + " is still open (milestones "
+            + report.milestones().toJson().encode() + ")");
+      }
+      return Waits.Probe.ready(report);
     }
 
     /** Starts the crashed node again; null when this runtime cannot (the health wait then says what is missing). */
@@ -287,8 +294,8 @@ public final class Drill {
       try {
         ChaosAction restart = chaos(new ChaosRequest(ChaosRequest.Action.RESTART, node, null, "drill"), step + " restart");
         // The monitor answers once the restart has started; the node is back when it answers the monitor.
-        await(Waits.until(lab.vertx(), step + ": " + node + " answering again after restart", options.phaseTimeout(),
-            () -> reachable(node)), options.phaseTimeout().plusSeconds(5), step + ": restart");
+        Await.result(Waits.untilReady(lab.vertx(), step + ": " + node + " answering again after restart",
+            options.phaseTimeout(), () -> reachable(node)), options.phaseTimeout().plusSeconds(5), step + ": restart");
         print(step + ": restarted " + node + " [" + restart.id() + "]");
         return System.currentTimeMillis();
       } catch (ChaosRefused refused) {
@@ -313,37 +320,9 @@ public final class Drill {
       return Waits.Probe.notYet(node + " does not answer the monitor yet");
     }
 
-    /**
-     * Healthy and in sync (see {@link ClusterHealth}) at two consecutive polls of the monitor taken
-     * after this call, and each client's latest stats show successes and no shard in outage. In the
-     * lab the local cluster's own stricter check (no sync in progress on any replica) comes first.
-     */
+    /** The cluster and both clients ready for the next failover (see {@link HealthGate}). */
     private TopologySnapshot awaitHealthy(int masters, String when) {
-      long since = System.currentTimeMillis();
-      if (lab.cluster() != null) {
-        await(lab.cluster().awaitHealthy(options.phaseTimeout()), options.phaseTimeout().plusSeconds(5),
-            "local cluster healthy " + when);
-      }
-      long[] firstHealthyPoll = {-1};
-      return await(Waits.until(lab.vertx(), "healthy cluster " + when, options.phaseTimeout(), () -> {
-        TopologySnapshot snapshot = lab.monitor().latestSnapshot();
-        if (snapshot == null || snapshot.timestamp() < since) {
-          return Waits.Probe.notYet("waiting for the monitor's next poll");
-        }
-        String problem = ClusterHealth.problem(snapshot, masters);
-        if (problem == null) {
-          problem = clientsProblem(recorder.latestStats(), since);
-        }
-        if (problem != null) {
-          firstHealthyPoll[0] = -1;
-          return Waits.Probe.notYet(problem);
-        }
-        if (firstHealthyPoll[0] < 0 || firstHealthyPoll[0] == snapshot.timestamp()) {
-          firstHealthyPoll[0] = snapshot.timestamp();
-          return Waits.Probe.notYet("healthy at one poll, confirming at the next");
-        }
-        return Waits.Probe.ready(snapshot);
-      }), options.phaseTimeout().plusSeconds(5), "healthy cluster " + when);
+      return HealthGate.await(lab, recorder, CLIENT_SERVICES, masters, options.phaseTimeout(), when, () -> null);
     }
 
     private ChaosAction chaos(ChaosRequest request, String step) {
@@ -362,10 +341,10 @@ public final class Drill {
           default -> new ChaosRefused(e.failureCode(), step + ": the monitor refused to " + what + ": "
               + e.failureCode() + " " + e.getMessage());
         };
-      } catch (DrillFailure e) {
+      } catch (MeasurementFailure e) {
         throw e;
       } catch (Exception e) {
-        throw new ChaosRefused(-1, step + ": request to " + what + " failed: " + message(e));
+        throw new ChaosRefused(-1, step + ": request to " + what + " failed: " + MeasurementFailure.messageOf(e));
       }
     }
 
@@ -373,43 +352,6 @@ public final class Drill {
       out.println(line);
       out.flush();
     }
-  }
-
-  /** Null when both clients are serving: a recent window with successes and no shard in outage. */
-  static String clientsProblem(Map<String, ClientStats> latest, long since) {
-    for (String service : CLIENT_SERVICES) {
-      ClientStats stats = latest.get(service);
-      if (stats == null || stats.timestamp() < since) {
-        return "waiting for the " + service + "'s next stats";
-      }
-      if (!stats.shardsInOutage().isEmpty()) {
-        return "the " + service + " still has shards in outage: " + stats.shardsInOutage();
-      }
-      if (stats.succeeded() == 0) {
-        return "the " + service + " had no successful operation in its last second";
-      }
-    }
-    return null;
-  }
-
-  private static <T> T await(Future<T> future, Duration timeout, String what) {
-    try {
-      return future.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      if (future.failed()) {
-        Throwable cause = future.cause();
-        if (cause instanceof DrillFailure failure) {
-          throw failure;
-        }
-        String text = message(cause);
-        throw new DrillFailure(text.startsWith(what) ? text : what + ": " + text);
-      }
-      throw new DrillFailure(what + ": no answer within " + timeout.toSeconds() + " s");
-    }
-  }
-
-  private static String message(Throwable e) {
-    return e.getMessage() != null ? e.getMessage() : e.toString();
   }
 
   private static String ms(Long value) {

@@ -1,12 +1,14 @@
 package io.failoverlab.drill;
 
 import io.failoverlab.common.contract.IncidentReport.Milestones;
+import io.failoverlab.common.contract.IncidentReport;
+import io.failoverlab.measure.FailoverRecord;
+import io.failoverlab.measure.Stats;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * report.html: one self-contained page (inline CSS and SVG, no script, font or image to fetch) with
@@ -104,10 +106,12 @@ public final class DrillHtml {
       html.append("<th>").append(Html.escape(measure.title())).append("</th>");
     }
     html.append("<th>unknown-outcome writes</th></tr>\n");
-    for (FailoverRow row : report.rows()) {
+    for (FailoverRecord row : report.rows()) {
+      IncidentReport incident = row.incident();
       html.append("<tr><td class=\"num\">").append(row.index()).append("</td>");
-      for (String text : List.of(row.action(), nz(row.target()), nz(row.shard()), nz(row.failedNode()),
-          nz(row.promotedNode()), nz(row.incidentId()))) {
+      for (String text : List.of(row.action(), nz(row.target()), nz(row.shard()),
+          nz(incident == null ? null : incident.failedNode()), nz(row.promoted()),
+          nz(incident == null ? null : incident.id()))) {
         html.append("<td>").append(Html.escape(text)).append("</td>");
       }
       for (DrillReport.Measure measure : DrillReport.MEASURES) {
@@ -115,14 +119,11 @@ public final class DrillHtml {
       }
       html.append(num(row.unknownOutcomeWrites())).append("</tr>\n");
     }
-    Map<String, DurationStats> summary = report.summary();
-    List<String> labels = List.of("min", "median", "p95", "max");
-    List<Function<DurationStats, Long>> pickers = List.of(DurationStats::min, DurationStats::median,
-        DurationStats::p95, DurationStats::max);
-    for (int i = 0; i < labels.size(); i++) {
-      html.append("<tr class=\"summary\"><td colspan=\"7\">").append(labels.get(i)).append("</td>");
+    Map<String, Stats> summary = report.summary();
+    for (String statistic : Stats.STATISTICS) {
+      html.append("<tr class=\"summary\"><td colspan=\"7\">").append(statistic).append("</td>");
       for (DrillReport.Measure measure : DrillReport.MEASURES) {
-        html.append(num(pickers.get(i).apply(summary.get(measure.name()))));
+        html.append(num(summary.get(measure.name()).whole(statistic)));
       }
       html.append("<td></td></tr>\n");
     }
@@ -136,12 +137,13 @@ public final class DrillHtml {
         .append("<th>first client error</th><th>FAIL agreed</th><th>promoted</th><th>cluster ok</th>")
         .append("<th>writer recovered</th><th>reader recovered</th><th>incident closed</th><th>restarted</th>")
         .append("<th>healthy again</th></tr>\n");
-    for (FailoverRow row : report.rows()) {
+    for (FailoverRecord row : report.rows()) {
       Milestones m = row.milestones();
       html.append("<tr><td class=\"num\">").append(row.index()).append("</td><td>")
           .append(Html.escape(TIME.format(Instant.ofEpochMilli(row.faultAt())))).append("</td>");
       for (Long at : java.util.Arrays.asList(m.firstClientErrorAt(), m.failAgreedAt(), m.promotedAt(), m.clusterOkAt(),
-          m.writerRecoveredAt(), m.readerRecoveredAt(), row.incidentClosedAt(), row.restoredAt(), row.healthyAt())) {
+          m.writerRecoveredAt(), m.readerRecoveredAt(), row.incident() == null ? null : row.incident().closedAt(),
+          row.restoredAt(), row.healthyAt())) {
         html.append(at == null ? "<td class=\"num\">-</td>" : "<td class=\"num\">" + signed(at - row.faultAt()) + "</td>");
       }
       html.append("</tr>\n");
@@ -152,16 +154,19 @@ public final class DrillHtml {
   private static void errors(StringBuilder html, DrillReport report) {
     html.append("<h2>Errors by service and type</h2>\n<table id=\"errors\">\n<tr><th>#</th><th>service</th>")
         .append("<th>command errors by type</th><th>healthy-shard errors</th></tr>\n");
-    for (FailoverRow row : report.rows()) {
+    for (FailoverRecord row : report.rows()) {
+      if (row.incident() == null) {
+        continue;
+      }
       Map<String, Map<String, Long>> byService = new java.util.TreeMap<>(Timeline::serviceOrder);
-      byService.putAll(row.errorsByService());
+      byService.putAll(row.incident().errorsByService());
       for (Map.Entry<String, Map<String, Long>> service : byService.entrySet()) {
         StringBuilder types = new StringBuilder();
         new java.util.TreeMap<>(service.getValue()).forEach((type, count) ->
             types.append(types.length() == 0 ? "" : ", ").append(type).append(' ').append(count));
         html.append("<tr><td class=\"num\">").append(row.index()).append("</td><td>").append(Html.escape(service.getKey()))
             .append("</td><td>").append(Html.escape(types)).append("</td>")
-            .append(num(row.healthyShardErrors().get(service.getKey()))).append("</tr>\n");
+            .append(num(row.incident().healthyShardErrors().get(service.getKey()))).append("</tr>\n");
       }
     }
     html.append("</table>\n");

@@ -1,5 +1,9 @@
 package io.failoverlab.drill;
 
+import io.failoverlab.common.contract.IncidentReport;
+import io.failoverlab.common.contract.JsonMaps;
+import io.failoverlab.measure.FailoverRecord;
+import io.failoverlab.measure.Stats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -21,7 +25,7 @@ public record DrillReport(
     String error,
     String clock,
     Long pollIntervalMs,
-    List<FailoverRow> rows,
+    List<FailoverRecord> rows,
     List<ThresholdCheck> thresholds,
     Timeline.Data timeline) {
 
@@ -31,10 +35,10 @@ public record DrillReport(
       new Measure("election", "election ms", row -> row.durations().election()),
       new Measure("clientRecoveryAfterPromotion", "client recovery ms", row -> row.durations().clientRecoveryAfterPromotion()),
       new Measure("writeUnavailability", "write unavail. ms", row -> row.durations().writeUnavailability()),
-      new Measure("lostWrites", "lost writes", FailoverRow::lostWrites),
-      new Measure("healthyShardErrors", "healthy-shard errors", FailoverRow::healthyShardErrorsTotal));
+      new Measure("lostWrites", "lost writes", FailoverRecord::lostWrites),
+      new Measure("healthyShardErrors", "healthy-shard errors", FailoverRecord::incidentHealthyShardErrors));
 
-  public record Measure(String name, String title, Function<FailoverRow, Long> value) {
+  public record Measure(String name, String title, Function<FailoverRecord, Long> value) {
   }
 
   public static final String DEFAULT_CLOCK =
@@ -62,22 +66,23 @@ public record DrillReport(
     return passed() ? "passed" : "threshold_missed";
   }
 
-  public Map<String, DurationStats> summary() {
-    Map<String, DurationStats> summary = new LinkedHashMap<>();
+  public Map<String, Stats> summary() {
+    Map<String, Stats> summary = new LinkedHashMap<>();
     for (Measure measure : MEASURES) {
-      summary.put(measure.name(), DurationStats.of(rows.stream().map(measure.value()).toList()));
+      summary.put(measure.name(), Stats.of(rows.stream().map(measure.value()).toList()));
     }
     return summary;
   }
 
   public JsonObject toJson() {
     JsonArray failovers = new JsonArray();
-    rows.forEach(row -> failovers.add(row.toJson()));
+    rows.forEach(row -> failovers.add(rowJson(row)));
     JsonObject summary = new JsonObject();
-    summary().forEach((name, stats) -> summary.put(name, stats.toJson()));
-    summary.put("lostWritesTotal", rows.stream().mapToLong(FailoverRow::lostWrites).sum())
-        .put("unknownOutcomeWritesTotal", rows.stream().mapToLong(FailoverRow::unknownOutcomeWrites).sum())
-        .put("healthyShardErrorsTotal", rows.stream().mapToLong(FailoverRow::healthyShardErrorsTotal).sum());
+    // Whole milliseconds and counts, as the table prints them.
+    summary().forEach((name, stats) -> summary.put(name, stats.toWholeJson()));
+    summary.put("lostWritesTotal", rows.stream().mapToLong(FailoverRecord::lostWrites).sum())
+        .put("unknownOutcomeWritesTotal", rows.stream().mapToLong(FailoverRecord::unknownOutcomeWrites).sum())
+        .put("healthyShardErrorsTotal", rows.stream().mapToLong(FailoverRecord::incidentHealthyShardErrors).sum());
     JsonArray checks = new JsonArray();
     thresholds.forEach(check -> checks.add(check.toJson()));
     return new JsonObject()
@@ -94,5 +99,38 @@ public record DrillReport(
         .put("summary", summary)
         .put("thresholds", checks)
         .put("timeline", timeline.toJson());
+  }
+
+  /** One failover in report.json: the fault, then what the monitor's incident says it caused. */
+  static JsonObject rowJson(FailoverRecord row) {
+    IncidentReport incident = row.incident();
+    JsonArray moves = new JsonArray();
+    if (incident != null) {
+      incident.slotsMoved().forEach(move -> moves.add(move.toJson()));
+    }
+    return new JsonObject()
+        .put("index", row.index())
+        .put("action", row.action())
+        .put("target", row.target())
+        .put("shard", row.shard())
+        .put("actedOn", row.fault().actedOn())
+        .put("chaosId", row.fault().chaosId())
+        .put("method", row.fault().method())
+        .put("faultAt", row.faultAt())
+        .put("incidentId", incident == null ? null : incident.id())
+        .put("incidentOpenedAt", incident == null ? null : incident.openedAt())
+        .put("incidentClosedAt", incident == null ? null : incident.closedAt())
+        .put("failedNode", incident == null ? null : incident.failedNode())
+        .put("promotedNode", row.promoted())
+        .put("milestones", row.milestones().toJson())
+        .put("durationsMs", row.durations().toJson())
+        .put("lostWrites", row.lostWrites())
+        .put("unknownOutcomeWrites", row.unknownOutcomeWrites())
+        .put("errorsByService", JsonMaps.countsByGroup(incident == null ? Map.of() : incident.errorsByService()))
+        .put("healthyShardErrors", JsonMaps.counts(incident == null ? Map.of() : incident.healthyShardErrors()))
+        .put("healthyShardErrorsTotal", row.incidentHealthyShardErrors())
+        .put("slotsMoved", moves)
+        .put("restoredAt", row.restoredAt())
+        .put("healthyAt", row.healthyAt());
   }
 }

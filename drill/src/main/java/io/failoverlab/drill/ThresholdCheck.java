@@ -1,5 +1,6 @@
 package io.failoverlab.drill;
 
+import io.failoverlab.measure.FailoverRecord;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +31,12 @@ public record ThresholdCheck(String option, String measure, long limit, long act
   }
 
   /** The checks of the thresholds that were set, over the failovers that completed. */
-  static List<ThresholdCheck> evaluate(DrillOptions options, List<FailoverRow> rows) {
+  static List<ThresholdCheck> evaluate(DrillOptions options, List<FailoverRecord> rows) {
     List<ThresholdCheck> checks = new ArrayList<>();
     if (options.maxUnavailabilityMs() != null) {
       long worst = 0;
       Integer worstIndex = null;
-      for (FailoverRow row : rows) {
+      for (FailoverRecord row : rows) {
         Long value = row.durations().writeUnavailability();
         long ms = value == null ? 0 : value;
         if (worstIndex == null || ms > worst) {
@@ -48,11 +49,11 @@ public record ThresholdCheck(String option, String measure, long limit, long act
     }
     if (options.maxLostWrites() != null) {
       checks.add(new ThresholdCheck("--max-lost-writes", "lost acknowledged writes (total)", options.maxLostWrites(),
-          rows.stream().mapToLong(FailoverRow::lostWrites).sum(), null));
+          rows.stream().mapToLong(FailoverRecord::lostWrites).sum(), null));
     }
     if (options.maxHealthyShardErrors() != null) {
       checks.add(new ThresholdCheck("--max-healthy-shard-errors", "errors on healthy shards (total)",
-          options.maxHealthyShardErrors(), rows.stream().mapToLong(FailoverRow::healthyShardErrorsTotal).sum(), null));
+          options.maxHealthyShardErrors(), rows.stream().mapToLong(FailoverRecord::incidentHealthyShardErrors).sum(), null));
     }
     return checks;
   }

@@ -1,5 +1,11 @@
 package io.failoverlab.drill;
 
+import io.failoverlab.common.contract.ChaosAction;
+import io.failoverlab.common.contract.ChaosRequest;
+import io.failoverlab.common.contract.ClientStats;
+import io.failoverlab.common.contract.ServiceName;
+import io.failoverlab.common.contract.TopologyEvent;
+import io.failoverlab.measure.EventRecorder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -118,6 +124,38 @@ public final class Timeline {
     }
   }
 
+  /** Feeds this timeline from the event bus: each client's per-second stats, and the moments that explain them. */
+  public EventRecorder.Listener feed() {
+    return new EventRecorder.Listener() {
+      @Override
+      public void clientStats(ClientStats stats) {
+        long commandErrors = stats.commandErrors().values().stream().mapToLong(Long::longValue).sum();
+        add(new Point(stats.service(), stats.timestamp(), stats.intervalMs(), stats.succeeded(), stats.failed(),
+            commandErrors));
+      }
+
+      @Override
+      public void topologyEvent(TopologyEvent event) {
+        MarkerKind kind = switch (event.type()) {
+          case NODE_FAIL -> MarkerKind.NODE_FAIL;
+          case PROMOTED -> MarkerKind.PROMOTED;
+          case CLUSTER_STATE_OK, SLOTS_COVERED -> MarkerKind.CLUSTER_OK;
+          default -> null;
+        };
+        if (kind != null) {
+          add(new Marker(kind, event.timestamp(), event.node(), event.description()));
+        }
+      }
+
+      @Override
+      public void chaosAction(ChaosAction action) {
+        boolean restart = action.action() == ChaosRequest.Action.RESTART;
+        add(new Marker(restart ? MarkerKind.RESTART : MarkerKind.FAULT, action.at(), action.node(),
+            action.action().label() + " " + action.node() + " (" + action.method() + ", " + action.id() + ")"));
+      }
+    };
+  }
+
   public synchronized Data data() {
     return new Data(new ArrayList<>(points), new ArrayList<>(markers), droppedPoints, droppedMarkers);
   }
@@ -128,10 +166,9 @@ public final class Timeline {
   }
 
   private static int rank(String service) {
-    return switch (service) {
-      case "writer" -> 0;
-      case "reader" -> 1;
-      default -> 2;
-    };
+    if (service.equals(ServiceName.WRITER.label())) {
+      return 0;
+    }
+    return service.equals(ServiceName.READER.label()) ? 1 : 2;
   }
 }

@@ -1,8 +1,10 @@
 package io.failoverlab.drill;
 
+import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.drill.Timeline.Marker;
 import io.failoverlab.drill.Timeline.MarkerKind;
 import io.failoverlab.drill.Timeline.Point;
+import io.failoverlab.measure.FailoverRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -34,7 +36,8 @@ final class TimelineSvg {
   private static final java.time.format.DateTimeFormatter CLOCK =
       java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
 
-  private static final Map<String, String> SERVICE_COLORS = Map.of("writer", "#1f5fbf", "reader", "#e07b00");
+  private static final Map<String, String> SERVICE_COLORS = Map.of(ServiceName.WRITER.label(), "#1f5fbf",
+      ServiceName.READER.label(), "#e07b00");
   private static final String OTHER_SERVICE_COLOR = "#555555";
 
   private record Style(String color, String dash, double width) {
@@ -50,7 +53,7 @@ final class TimelineSvg {
   private TimelineSvg() {
   }
 
-  static String render(Timeline.Data data, List<FailoverRow> rows) {
+  static String render(Timeline.Data data, List<FailoverRecord> rows) {
     List<Point> points = data.points().stream().sorted(Comparator.comparingLong(Point::timestamp)).toList();
     List<Marker> markers = dedupe(data.markers());
     long start = Long.MAX_VALUE;
@@ -203,14 +206,14 @@ final class TimelineSvg {
   }
 
   /** "#1 crash 127.0.0.1:7000" above each fault, or just "#1" when faults are too close for the long form. */
-  private static void faultLabels(StringBuilder svg, List<FailoverRow> rows, Axis time, int top) {
+  private static void faultLabels(StringBuilder svg, List<FailoverRecord> rows, Axis time, int top) {
     double closest = Double.MAX_VALUE;
     for (int i = 1; i < rows.size(); i++) {
       closest = Math.min(closest, Math.abs(time.x(rows.get(i).faultAt()) - time.x(rows.get(i - 1).faultAt())));
     }
     boolean longForm = closest > 190;
     double lastEnd = Double.NEGATIVE_INFINITY;
-    for (FailoverRow row : rows) {
+    for (FailoverRecord row : rows) {
       double x = time.x(row.faultAt());
       if (x < LEFT || x > LEFT + PLOT_WIDTH) {
         continue;

@@ -2,6 +2,7 @@ package io.failoverlab.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.failoverlab.measure.FailoverRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -20,7 +21,7 @@ class DrillHtmlTest {
 
   @Test
   void everyTextFromTheClusterOrTheMonitorIsEscaped() {
-    List<FailoverRow> rows = new ArrayList<>();
+    List<FailoverRecord> rows = new ArrayList<>();
     String evil = "<script>alert('x')</script>";
     rows.add(DrillFixtures.row(1, evil, "127.0.0.1:7003<b>", 5_000, 1600L, 800L, -100L, 2200L, 0, 0));
     String html = DrillHtml.render(DrillFixtures.report(rows, DrillFixtures.options(),

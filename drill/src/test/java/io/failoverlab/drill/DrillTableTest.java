@@ -2,6 +2,7 @@ package io.failoverlab.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.failoverlab.measure.FailoverRecord;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ class DrillTableTest {
 
   @Test
   void oneRowPerFailoverThenTheSummaryWithAlignedColumns() {
-    List<FailoverRow> rows = new ArrayList<>(DrillFixtures.threeRows());
+    List<FailoverRecord> rows = new ArrayList<>(DrillFixtures.threeRows());
     // A graceful failover: no FAIL, no writer outage; the monitor leaves those durations null.
     rows.add(DrillFixtures.row(4, "127.0.0.1:7003", "127.0.0.1:7000", 35_000, null, null, null, null, 0, 0));
     String table = DrillTable.render(DrillFixtures.report(rows, DrillFixtures.options(), null));

@@ -2,6 +2,7 @@ package io.failoverlab.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.failoverlab.measure.FailoverRecord;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class ThresholdCheckTest {
 
   @Test
   void aFailoverWithoutWriterOutageCountsAsZeroUnavailability() {
-    List<FailoverRow> rows = new ArrayList<>();
+    List<FailoverRecord> rows = new ArrayList<>();
     rows.add(DrillFixtures.row(1, "127.0.0.1:7000", "127.0.0.1:7003", 0, null, null, null, null, 0, 0));
     ThresholdCheck check = ThresholdCheck.evaluate(DrillFixtures.options().withThresholds(0L, null, null), rows).get(0);
     assertThat(check.actual()).isZero();

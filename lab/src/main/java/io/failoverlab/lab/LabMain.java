@@ -1,20 +1,20 @@
 package io.failoverlab.lab;
 
+import io.failoverlab.bench.BenchCommand;
 import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
-import io.failoverlab.bench.BenchCommand;
 import io.failoverlab.drill.DrillCommand;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar lab/target/failover-lab.jar}: a local 6-node Redis Cluster plus the monitor,

@@ -6,7 +6,6 @@ import io.failoverlab.common.topology.InfoParser;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 

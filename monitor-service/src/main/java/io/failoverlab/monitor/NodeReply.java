@@ -1,7 +1,7 @@
 package io.failoverlab.monitor;
 
-import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.common.topology.ClusterNode;
+import io.failoverlab.common.topology.HostAndPort;
 import java.util.List;
 import java.util.Map;
 

@@ -2,12 +2,12 @@ package io.failoverlab.monitor;
 
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
-import io.failoverlab.common.topology.HostAndPort;
-import io.failoverlab.router.NodeLink;
-import io.failoverlab.router.RedisFailure;
 import io.failoverlab.common.topology.ClusterNode;
 import io.failoverlab.common.topology.ClusterNodesParser;
+import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.common.topology.InfoParser;
+import io.failoverlab.router.NodeLink;
+import io.failoverlab.router.RedisFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.failoverlab.monitor;
 
-import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.common.topology.ClusterNodesParser;
+import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.common.topology.InfoParser;
 import java.io.IOException;
 import java.io.InputStream;

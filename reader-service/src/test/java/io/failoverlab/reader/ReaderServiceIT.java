@@ -3,13 +3,13 @@ package io.failoverlab.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.failoverlab.router.load.CounterKeys;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalClusterConfig;
 import io.failoverlab.localcluster.LocalRedisCluster;
+import io.failoverlab.router.load.CounterKeys;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

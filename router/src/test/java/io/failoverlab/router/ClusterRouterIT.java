@@ -1,14 +1,14 @@
 package io.failoverlab.router;
 
-import io.failoverlab.common.topology.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.failoverlab.router.load.CounterKeys;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.RedisSettings;
+import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.localcluster.LocalClusterConfig;
 import io.failoverlab.localcluster.LocalRedisCluster;
+import io.failoverlab.router.load.CounterKeys;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,10 +1,10 @@
 package io.failoverlab.router;
 
-import io.failoverlab.common.topology.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.failoverlab.common.topology.ClusterNode;
 import io.failoverlab.common.topology.ClusterNodesParser;
+import io.failoverlab.common.topology.HostAndPort;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

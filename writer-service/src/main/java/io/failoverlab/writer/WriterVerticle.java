@@ -1,14 +1,14 @@
 package io.failoverlab.writer;
 
-import io.failoverlab.router.load.ClientRecorder;
-import io.failoverlab.router.load.ClientSettings;
-import io.failoverlab.router.load.LoadClientVerticle;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.http.HttpErrors;
 import io.failoverlab.router.ReadFrom;
 import io.failoverlab.router.SlotHash;
+import io.failoverlab.router.load.ClientRecorder;
+import io.failoverlab.router.load.ClientSettings;
+import io.failoverlab.router.load.LoadClientVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

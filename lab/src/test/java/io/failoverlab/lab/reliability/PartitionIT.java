@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
-import io.failoverlab.router.load.CounterKeys;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.TopologyEvent;
-import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
-import io.failoverlab.router.SlotHash;
+import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.lab.ClusterView;
+import io.failoverlab.router.SlotHash;
+import io.failoverlab.router.load.CounterKeys;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
 import io.vertx.core.json.JsonObject;

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.failoverlab.common.config.Env;
-import io.failoverlab.stack.Lab;
-import io.failoverlab.stack.LabOptions;
 import io.failoverlab.drill.Drill;
 import io.failoverlab.drill.DrillOptions;
 import io.failoverlab.drill.DrillReport;
 import io.failoverlab.drill.DrillTable;
 import io.failoverlab.drill.DrillTarget;
-import io.failoverlab.drill.FailoverRow;
 import io.failoverlab.localcluster.LocalNode;
+import io.failoverlab.measure.FailoverRecord;
+import io.failoverlab.stack.Lab;
+import io.failoverlab.stack.LabOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -74,14 +74,14 @@ class SoakIT {
       print(report);
       assertThat(report.error()).as("the drill's error").isNull();
       assertThat(report.rows()).hasSize(FAILOVERS);
-      for (FailoverRow row : report.rows()) {
+      for (FailoverRecord row : report.rows()) {
         assertThat(row.action()).as("failover %d", row.index()).isEqualTo(List.of("crash", "hang", "failover")
             .get((row.index() - 1) % 3));
         // A hung master may wake up before its replica wins the election: then nobody is promoted (the
         // drill still waited for its incident to close and the cluster to be healthy). A crash or a
         // graceful failover always promotes.
         if (!row.action().equals("hang")) {
-          assertThat(row.promotedNode()).as("failover %d promoted a replica", row.index()).isNotNull();
+          assertThat(row.promoted()).as("failover %d promoted a replica", row.index()).isNotNull();
         }
         if (row.action().equals("failover")) {
           assertThat(row.lostWrites()).as("a graceful failover loses nothing (failover %d)", row.index()).isZero();
@@ -111,7 +111,7 @@ class SoakIT {
       }
 
       @Override
-      public void failoverDone(Lab running, FailoverRow row) {
+      public void failoverDone(Lab running, FailoverRecord row) {
         // After one of each action: every code path has run once, the warm-up is over.
         if (row.index() == 3 || (row.index() % 10 == 0 && row.index() < FAILOVERS)) {
           samples.add(sample("after failover " + row.index(), running));
@@ -178,9 +178,9 @@ class SoakIT {
     List<JsonObject> list = incidents.stream().map(JsonObject.class::cast).toList();
     assertThat(list).as("incidents").allMatch(i -> "closed".equals(i.getString("state")));
     assertThat(monitorStats.getJsonObject("incidents").getValue("active")).as("active incident").isNull();
-    for (FailoverRow row : report.rows()) {
-      assertThat(list).as("incident %s of failover %d", row.incidentId(), row.index())
-          .anyMatch(i -> i.getString("id").equals(row.incidentId()));
+    for (FailoverRecord row : report.rows()) {
+      assertThat(list).as("incident %s of failover %d", row.incident().id(), row.index())
+          .anyMatch(i -> i.getString("id").equals(row.incident().id()));
     }
   }
 

@@ -2,8 +2,8 @@ package io.failoverlab.monitor.chaos;
 
 import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.contract.ChaosRequest.Action;
-import io.failoverlab.router.ErrorType;
 import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.router.ErrorType;
 import io.failoverlab.router.NodeLink;
 import io.failoverlab.router.RedisFailure;
 import io.vertx.core.Future;

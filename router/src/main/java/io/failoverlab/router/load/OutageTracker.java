@@ -1,9 +1,9 @@
 package io.failoverlab.router.load;
 
 import io.failoverlab.common.contract.OutageEvent;
+import io.failoverlab.common.topology.SlotRange;
 import io.failoverlab.router.ClusterRouter;
 import io.failoverlab.router.ErrorType;
-import io.failoverlab.common.topology.SlotRange;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
-package io.failoverlab.drill;
+package io.failoverlab.measure;
 
-import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
+import io.failoverlab.common.contract.TopologySnapshot;
 import java.util.List;
 
 /**
@@ -9,7 +9,7 @@ import java.util.List;
  * served, every node reachable and unflagged, the expected number of masters, each with a replica whose
  * link is up (a replica that never synced cannot be promoted, so the next failover would not be one).
  */
-final class ClusterHealth {
+public final class ClusterHealth {
 
   private static final String MASTER = "master";
   private static final String REPLICA = "replica";
@@ -18,7 +18,7 @@ final class ClusterHealth {
   }
 
   /** Null when healthy, else the first problem, in words. {@code expectedMasters} 0 = any number. */
-  static String problem(TopologySnapshot snapshot, int expectedMasters) {
+  public static String problem(TopologySnapshot snapshot, int expectedMasters) {
     if (snapshot == null) {
       return "the monitor has no topology snapshot yet";
     }
@@ -60,13 +60,13 @@ final class ClusterHealth {
     return null;
   }
 
-  static List<NodeStatus> masters(TopologySnapshot snapshot) {
+  public static List<NodeStatus> masters(TopologySnapshot snapshot) {
     return snapshot.nodes().stream()
         .filter(node -> MASTER.equals(node.role()) && node.slots() != null && !node.slots().isBlank())
         .toList();
   }
 
-  static List<NodeStatus> replicasOf(TopologySnapshot snapshot, NodeStatus master) {
+  public static List<NodeStatus> replicasOf(TopologySnapshot snapshot, NodeStatus master) {
     return snapshot.nodes().stream()
         .filter(node -> REPLICA.equals(node.role())
             && (master.address().equals(node.master()) || (master.id() != null && master.id().equals(node.masterId()))))

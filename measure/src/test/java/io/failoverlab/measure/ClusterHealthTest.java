@@ -1,8 +1,9 @@
-package io.failoverlab.drill;
+package io.failoverlab.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.testsupport.Snapshots;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,14 +1,17 @@
-package io.failoverlab.bench;
+package io.failoverlab.measure;
 
 import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.router.ErrorType;
 import io.failoverlab.router.NodeLink;
 import io.failoverlab.router.RedisFailure;
+import io.failoverlab.router.SlotHash;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -17,7 +20,7 @@ import java.util.List;
  * CLUSTERDOWN) until it is promoted and takes the write the moment it is. Its first success is the
  * moment the cluster could take that shard's writes again; every client is measured against it.
  */
-final class Oracle extends VerticleBase {
+public final class Oracle extends VerticleBase {
 
   /** The deadline of one oracle write: short, so a slow reply never delays the next one much. */
   private static final long COMMAND_TIMEOUT_MS = 200;
@@ -35,7 +38,7 @@ final class Oracle extends VerticleBase {
   private boolean stopped;
   private volatile long startedAt;
 
-  Oracle(List<HostAndPort> replicas, String key, RedisSettings settings, long intervalMs) {
+  public Oracle(List<HostAndPort> replicas, String key, RedisSettings settings, long intervalMs) {
     this.replicas = List.copyOf(replicas);
     this.key = key;
     this.settings = settings;
@@ -59,21 +62,31 @@ final class Oracle extends VerticleBase {
     return Future.join(links.stream().map(NodeLink::close).toList());
   }
 
+  /** The oracle's own key in {@code slots} (the failing shard's), apart from every client's keys. */
+  public static String keyIn(BitSet slots) {
+    for (int i = 0; ; i++) {
+      String key = "bench:oracle:{o" + i + "}";
+      if (slots.get(SlotHash.slot(key))) {
+        return key;
+      }
+    }
+  }
+
   /** Wall-clock ms of the first write a replica accepted, or null while none has. */
-  Long firstSuccessAt() {
+  public Long firstSuccessAt() {
     return firstSuccessAt;
   }
 
   /** Replies of any kind so far (MOVED counts): > 0 means the oracle is connected and measuring. */
-  long answers() {
+  public long answers() {
     return answers;
   }
 
-  long attempts() {
+  public long attempts() {
     return attempts;
   }
 
-  String lastError() {
+  public String lastError() {
     return lastError;
   }
 
@@ -81,14 +94,14 @@ final class Oracle extends VerticleBase {
    * The oracle's resolution: mean time between two writes to one replica (interval + round trip +
    * scheduling), so far.
    */
-  double meanPeriodMs() {
+  public double meanPeriodMs() {
     long end = firstSuccessAt != null ? firstSuccessAt : System.currentTimeMillis();
     long perReplica = Math.max(1, attempts / Math.max(1, replicas.size()));
     return (double) (end - startedAt) / perReplica;
   }
 
   /** The replica whose write succeeded first, or null. */
-  HostAndPort promoted() {
+  public HostAndPort promoted() {
     return promoted;
   }
 
@@ -108,8 +121,7 @@ final class Oracle extends VerticleBase {
         return;
       }
       RedisFailure failure = RedisFailure.of(result.cause(), link.address(), true);
-      if (failure.type() != io.failoverlab.router.ErrorType.CONNECTION
-          && failure.type() != io.failoverlab.router.ErrorType.TIMEOUT) {
+      if (failure.type() != ErrorType.CONNECTION && failure.type() != ErrorType.TIMEOUT) {
         answers++;
       }
       lastError = failure.type().label();
