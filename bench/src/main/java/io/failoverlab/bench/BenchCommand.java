@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.failoverlab.bench.BenchOptions.Measurement;
 import io.failoverlab.common.config.Env;
+import io.failoverlab.stack.cli.Usage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -171,23 +172,23 @@ public final class BenchCommand implements Callable<Integer> {
         measurements.add(measurement);
       }
     }
-    requireRange("--failovers", failovers, 1, 1000);
-    requireRange("--coverage-yes-failovers", coverageYesFailovers, 0, 1000);
-    requireRange("--node-timeout-ms", nodeTimeoutMs, 100, 600_000);
-    requireRange("--masters", masters, 3, 100);
-    requireRange("--replicas", replicas, 1, 10);
-    requireRange("--scale-failovers", scaleFailovers, 1, 1000);
-    requireRange("--throughput-seconds", throughputSeconds, 1, 3600);
-    requireRange("--throughput-rounds", throughputRounds, 1, 100);
-    requireRange("--warmup-seconds", warmupSeconds, 0, 600);
-    requireRange("--pipeline", pipeline, 1, 1000);
-    requireRange("--monitor-seconds", monitorSeconds, 1, 3600);
-    requireRange("--oracle-interval-ms", oracleIntervalMs, 1, 1000);
-    requireRange("--baseline-ms", baselineMs, 100, 600_000);
-    requireRange("--lettuce-timeout-ms", lettuceTimeoutMs, 10, 60_000);
-    requireRange("--lettuce-adaptive-refresh-ms", lettuceAdaptiveMs, 1, 600_000);
-    requireRange("--lettuce-periodic-refresh-ms", lettucePeriodicMs, 100, 600_000);
-    requireRange("--phase-timeout-s", phaseTimeoutS, 5, 86_400);
+    Usage.requireRange(spec, "--failovers", failovers, 1, 1000);
+    Usage.requireRange(spec, "--coverage-yes-failovers", coverageYesFailovers, 0, 1000);
+    Usage.requireRange(spec, "--node-timeout-ms", nodeTimeoutMs, 100, 600_000);
+    Usage.requireRange(spec, "--masters", masters, 3, 100);
+    Usage.requireRange(spec, "--replicas", replicas, 1, 10);
+    Usage.requireRange(spec, "--scale-failovers", scaleFailovers, 1, 1000);
+    Usage.requireRange(spec, "--throughput-seconds", throughputSeconds, 1, 3600);
+    Usage.requireRange(spec, "--throughput-rounds", throughputRounds, 1, 100);
+    Usage.requireRange(spec, "--warmup-seconds", warmupSeconds, 0, 600);
+    Usage.requireRange(spec, "--pipeline", pipeline, 1, 1000);
+    Usage.requireRange(spec, "--monitor-seconds", monitorSeconds, 1, 3600);
+    Usage.requireRange(spec, "--oracle-interval-ms", oracleIntervalMs, 1, 1000);
+    Usage.requireRange(spec, "--baseline-ms", baselineMs, 100, 600_000);
+    Usage.requireRange(spec, "--lettuce-timeout-ms", lettuceTimeoutMs, 10, 60_000);
+    Usage.requireRange(spec, "--lettuce-adaptive-refresh-ms", lettuceAdaptiveMs, 1, 600_000);
+    Usage.requireRange(spec, "--lettuce-periodic-refresh-ms", lettucePeriodicMs, 100, 600_000);
+    Usage.requireRange(spec, "--phase-timeout-s", phaseTimeoutS, 5, 86_400);
     int lastPort = portBase + BenchOptions.SCALE_PORT_OFFSET + masters * (1 + replicas) - 1;
     if (portBase < 1024 || lastPort > MAX_PORT) {
       throw usage("Invalid value for option '--port-base': " + portBase + " puts the clusters on " + portBase + "-"
@@ -218,14 +219,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private void requireRange(String option, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw usage("Invalid value for option '" + option + "': " + value + " is not between " + min + " and " + max);
-    }
-  }
-
   private ParameterException usage(String message) {
-    return new ParameterException(spec.commandLine(), message);
+    return Usage.error(spec, message);
   }
 
   @Override

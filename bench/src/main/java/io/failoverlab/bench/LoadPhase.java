@@ -1,5 +1,6 @@
 package io.failoverlab.bench;
 
+import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.localcluster.LocalClusterConfig;
 import io.failoverlab.localcluster.LocalRedisCluster;
 import io.failoverlab.measure.Await;
@@ -38,6 +39,12 @@ final class LoadPhase {
   record Result(List<Round> rounds, List<Footprint> footprints, String benchmarkCommand, int connections, int inFlight,
                 String error) {
   }
+
+  /** The processes measured, by the name each has in the memory table. */
+  private static final String WRITER = ServiceName.WRITER.label();
+  private static final String READER = ServiceName.READER.label();
+  private static final String MONITOR = ServiceName.MONITOR.label();
+  private static final String LAB = "lab";
 
   static final int MASTERS = 3;
   static final int KEY_COUNT = 1024;
@@ -99,7 +106,7 @@ final class LoadPhase {
       }
     }
     List<Footprint> ordered = new ArrayList<>();
-    for (String process : List.of("writer", "reader", "monitor", "lab")) {
+    for (String process : List.of(WRITER, READER, MONITOR, LAB)) {
       if (footprints.containsKey(process)) {
         ordered.add(footprints.get(process));
       }
@@ -118,11 +125,11 @@ final class LoadPhase {
       print(step + ": redis-benchmark INCR " + Math.round(benchmarkIncr) + " ops/s");
     }
     double writer;
-    try (ChildJvm writerJvm = service("writer", seeds)) {
-      Window window = measure(Map.of("writer", writerJvm));
-      writer = window.rates().get("writer");
+    try (ChildJvm writerJvm = service(WRITER, seeds)) {
+      Window window = measure(Map.of(WRITER, writerJvm));
+      writer = window.rates().get(WRITER);
       if (memory) {
-        record("writer", "INCR flat out", writerJvm, window);
+        record(WRITER, "INCR flat out", writerJvm, window);
       }
     }
     print(step + ": writer " + Math.round(writer) + " ops/s");
@@ -137,21 +144,21 @@ final class LoadPhase {
       print(step + ": redis-benchmark INCR + GET together " + Math.round(benchmarkBoth) + " ops/s");
     }
     Window window;
-    try (ChildJvm writerJvm = service("writer", seeds);
-         ChildJvm readerJvm = service("reader", seeds);
+    try (ChildJvm writerJvm = service(WRITER, seeds);
+         ChildJvm readerJvm = service(READER, seeds);
          ChildJvm monitorJvm = memory ? monitor(seeds) : null) {
-      Map<String, ChildJvm> jvms = new HashMap<>(Map.of("writer", writerJvm, "reader", readerJvm));
+      Map<String, ChildJvm> jvms = new HashMap<>(Map.of(WRITER, writerJvm, READER, readerJvm));
       if (monitorJvm != null) {
-        jvms.put("monitor", monitorJvm);
+        jvms.put(MONITOR, monitorJvm);
       }
       window = measure(jvms);
       if (memory) {
-        record("reader", "GET flat out, writer flat out too", readerJvm, window);
-        record("monitor", "polling the 6 nodes every 200 ms under that load", monitorJvm, window);
+        record(READER, "GET flat out, writer flat out too", readerJvm, window);
+        record(MONITOR, "polling the 6 nodes every 200 ms under that load", monitorJvm, window);
       }
     }
-    double writerWithReader = window.rates().get("writer");
-    double both = writerWithReader + window.rates().get("reader");
+    double writerWithReader = window.rates().get(WRITER);
+    double both = writerWithReader + window.rates().get(READER);
     print(step + ": writer + reader " + Math.round(both) + " ops/s (writer " + Math.round(writerWithReader) + ")");
     return new Round(index, benchmarkIncr, writer, benchmarkBoth, both, writerWithReader);
   }
@@ -164,7 +171,7 @@ final class LoadPhase {
   }
 
   private ChildJvm service(String name, String seeds) {
-    Path jar = name.equals("writer") ? options.writerJar() : options.readerJar();
+    Path jar = name.equals(WRITER) ? options.writerJar() : options.readerJar();
     String prefix = name.toUpperCase(java.util.Locale.ROOT);
     Map<String, String> env = new HashMap<>(Map.of("REDIS_NODES", seeds, "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1",
         prefix + "_RATE", "0", prefix + "_CONCURRENCY", Integer.toString(inFlight), "KEY_COUNT",
@@ -180,7 +187,7 @@ final class LoadPhase {
   }
 
   private ChildJvm monitor(String seeds) {
-    ChildJvm jvm = ChildJvm.start(vertx, "monitor", options.monitorJar(), options.childJvmOptions(), List.of(),
+    ChildJvm jvm = ChildJvm.start(vertx, MONITOR, options.monitorJar(), options.childJvmOptions(), List.of(),
         Map.of("REDIS_NODES", seeds, "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1"), workDir);
     try {
       jvm.awaitReady(MonitorCpuProbe.STARTED, "/health/ready", Duration.ofSeconds(60));
@@ -201,7 +208,7 @@ final class LoadPhase {
     Map<String, Long> ops0 = new HashMap<>();
     Map<String, Long> cpu0 = new HashMap<>();
     jvms.forEach((name, jvm) -> {
-      if (!name.equals("monitor")) {
+      if (!name.equals(MONITOR)) {
         ops0.put(name, succeeded(jvm));
       }
       cpu0.put(name, jvm.cpuMillis());
@@ -247,7 +254,7 @@ final class LoadPhase {
         Integer.toString(KEY_COUNT), "LOG_LEVEL", "WARN");
     List<String> args = List.of("--port-base", Integer.toString(port), "--node-timeout-ms",
         Integer.toString(options.nodeTimeoutMs()), "--monitor-port", "0", "--writer-port", "0", "--reader-port", "0");
-    try (ChildJvm lab = ChildJvm.start(vertx, "lab", options.labJar(), options.childJvmOptions(), args, env, workDir)) {
+    try (ChildJvm lab = ChildJvm.start(vertx, LAB, options.labJar(), options.childJvmOptions(), args, env, workDir)) {
       lab.awaitReady(LAB_WRITER, "/health/ready", Duration.ofSeconds(180));
       int readerPort = lab.fromLog(LAB_READER);
       Await.window(vertx, options.warmupSeconds() * 1000L);
@@ -262,7 +269,7 @@ final class LoadPhase {
       double cpu = (lab.cpuMillis() - cpu0) / 1000.0 / seconds;
       double rss = lab.rssMb();
       double heap = lab.heapAfterGcMb();
-      footprints.put("lab", new Footprint("lab", "writer + reader flat out, monitor polling", heap, rss, cpu,
+      footprints.put(LAB, new Footprint(LAB, "writer + reader flat out, monitor polling", heap, rss, cpu,
           (w1 - w0 + r1 - r0) / seconds));
     }
   }

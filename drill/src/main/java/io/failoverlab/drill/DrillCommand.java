@@ -6,6 +6,9 @@ import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
+import io.failoverlab.stack.cli.LocalClusterOptions;
+import io.failoverlab.stack.cli.ServicePortOptions;
+import io.failoverlab.stack.cli.Usage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +19,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code java -jar failover-lab.jar drill}: N failovers against the lab's own cluster or an existing
@@ -91,49 +95,29 @@ public final class DrillCommand implements Callable<Integer> {
           + "Redis commands; a crashed node is not restarted). Default: REDIS_NODES; empty: the local cluster.")
   String redisNodes;
 
-  @Option(names = "--port-base", defaultValue = "7000", paramLabel = "PORT",
-      description = "Local cluster: nodes on PORT..PORT+5. Default: ${DEFAULT-VALUE}")
-  int portBase;
+  @Mixin
+  LocalClusterOptions cluster;
 
-  @Option(names = "--node-timeout-ms", defaultValue = "2000", paramLabel = "MS",
-      description = "Local cluster: cluster-node-timeout. Default: ${DEFAULT-VALUE}")
-  int nodeTimeoutMs;
-
-  @Option(names = "--require-full-coverage", defaultValue = "false", arity = "1", paramLabel = "yes|no",
-      converter = YesNo.class, description = "Local cluster: cluster-require-full-coverage. Default: no")
-  boolean requireFullCoverage;
-
-  @Option(names = "--http-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
-      description = "Where the services' HTTP servers listen. Default: ${DEFAULT-VALUE}")
-  String httpHost;
-
-  @Option(names = "--monitor-port", defaultValue = "0", paramLabel = "PORT",
-      description = "Monitor HTTP port, to watch the drill live (0 = any free port, printed). Default: ${DEFAULT-VALUE}")
-  int monitorPort;
-
-  @Option(names = "--writer-port", defaultValue = "0", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}")
-  int writerPort;
-
-  @Option(names = "--reader-port", defaultValue = "0", paramLabel = "PORT", description = "Default: ${DEFAULT-VALUE}")
-  int readerPort;
+  @Mixin
+  ServicePortOptions ports = new ServicePortOptions(0, 0, 0);
 
   private final Env env;
-  private final Consumer<io.failoverlab.stack.Lab> onLabStarted;
+  private final Consumer<Lab> onLabStarted;
 
   public DrillCommand() {
     this(Env.system(), lab -> { });
   }
 
   /** Tests: a chosen environment, and a look at the lab once it is up. */
-  DrillCommand(Env env, Consumer<io.failoverlab.stack.Lab> onLabStarted) {
+  DrillCommand(Env env, Consumer<Lab> onLabStarted) {
     this.env = env;
     this.onLabStarted = onLabStarted;
   }
 
   /** The options, validated; a bad value is a {@link ParameterException} naming the option (exit 2). */
   DrillOptions options() {
-    requireRange("--failovers", failovers, 1, 1000);
-    requireRange("--phase-timeout-s", phaseTimeoutS, 5, 86_400);
+    Usage.requireRange(spec, "--failovers", failovers, 1, 1000);
+    Usage.requireRange(spec, "--phase-timeout-s", phaseTimeoutS, 5, 86_400);
     boolean mixed = action.equalsIgnoreCase("mixed");
     ChaosRequest.Action chosen = mixed ? null : ChaosRequest.Action.fromLabel(action.toLowerCase(Locale.ROOT));
     if (!mixed && (chosen == null || chosen == ChaosRequest.Action.RESTART)) {
@@ -146,9 +130,9 @@ public final class DrillCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage("Invalid value for option '--target': " + e.getMessage());
     }
-    requireNotNegative("--max-unavailability-ms", maxUnavailabilityMs);
-    requireNotNegative("--max-lost-writes", maxLostWrites);
-    requireNotNegative("--max-healthy-shard-errors", maxHealthyShardErrors);
+    Usage.requireNotNegative(spec, "--max-unavailability-ms", maxUnavailabilityMs);
+    Usage.requireNotNegative(spec, "--max-lost-writes", maxLostWrites);
+    Usage.requireNotNegative(spec, "--max-healthy-shard-errors", maxHealthyShardErrors);
     String nodes = redisNodes == null || redisNodes.isBlank() ? null : redisNodes.strip();
     boolean external = nodes != null;
     if (external) {
@@ -159,44 +143,41 @@ public final class DrillCommand implements Callable<Integer> {
           throw usage("Invalid value for option '--redis-nodes' (or REDIS_NODES): " + e.getMessage());
         }
       }
-      for (String localOnly : new String[] {"--port-base", "--node-timeout-ms", "--require-full-coverage"}) {
+      for (String localOnly : LocalClusterOptions.NAMES) {
         if (spec.commandLine().getParseResult().hasMatchedOption(localOnly)) {
           throw usage("Option '" + localOnly + "' applies to the local cluster only, but --redis-nodes (or REDIS_NODES) "
               + "names an existing cluster (" + nodes + "); drop one of them (--redis-nodes= forces the local cluster)");
         }
       }
     } else {
-      requireRange("--port-base", portBase, 1, 55530);
-      requireRange("--node-timeout-ms", nodeTimeoutMs, 100, 600_000);
+      cluster.validate(spec);
     }
-    requireRange("--monitor-port", monitorPort, 0, 65535);
-    requireRange("--writer-port", writerPort, 0, 65535);
-    requireRange("--reader-port", readerPort, 0, 65535);
+    ports.validate(spec);
     Integer seconds = null;
     if (actions.contains(ChaosRequest.Action.HANG)) {
       if (hangSeconds != null) {
-        requireRange("--hang-seconds", hangSeconds, 1, 300);
+        Usage.requireRange(spec, "--hang-seconds", hangSeconds, 1, 300);
         seconds = hangSeconds;
       } else if (external) {
         throw usage("Missing option '--hang-seconds': required with --action " + action.toLowerCase(Locale.ROOT)
             + " against an existing cluster "
             + "(make it a few times its cluster-node-timeout)");
       } else {
-        seconds = DrillOptions.defaultHangSeconds(nodeTimeoutMs);
+        seconds = DrillOptions.defaultHangSeconds(cluster.nodeTimeoutMs());
       }
     } else if (hangSeconds != null) {
       throw usage("Option '--hang-seconds' applies to --action hang or mixed only, not " + chosen.label());
     }
+    LabOptions lab = LabOptions.of(cluster, ports);
     if (drillTarget.node() != null && !external) {
       int port = drillTarget.node().port();
-      int last = portBase + new LabOptions(portBase, nodeTimeoutMs, false, httpHost, 0, 0, 0).clusterConfig().nodeCount() - 1;
-      if (port < portBase || port > last || !isLoopback(drillTarget.node().host())) {
+      int first = lab.portBase();
+      int last = first + lab.clusterConfig().nodeCount() - 1;
+      if (port < first || port > last || !isLoopback(drillTarget.node().host())) {
         throw usage("Invalid value for option '--target': " + drillTarget.node() + " is not a node of the local cluster "
-            + "(127.0.0.1:" + portBase + "-" + last + ")");
+            + "(127.0.0.1:" + first + "-" + last + ")");
       }
     }
-    LabOptions lab = new LabOptions(portBase, nodeTimeoutMs, requireFullCoverage, httpHost, monitorPort, writerPort,
-        readerPort);
     return new DrillOptions(failovers, actions, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
         maxHealthyShardErrors, out, lab, nodes, Duration.ofSeconds(phaseTimeoutS));
   }
@@ -205,20 +186,8 @@ public final class DrillCommand implements Callable<Integer> {
     return host.equals("127.0.0.1");
   }
 
-  private void requireRange(String option, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw usage("Invalid value for option '" + option + "': " + value + " is not between " + min + " and " + max);
-    }
-  }
-
-  private void requireNotNegative(String option, Long value) {
-    if (value != null && value < 0) {
-      throw usage("Invalid value for option '" + option + "': " + value + " is negative");
-    }
-  }
-
   private ParameterException usage(String message) {
-    return new ParameterException(spec.commandLine(), message);
+    return Usage.error(spec, message);
   }
 
   @Override
@@ -278,17 +247,5 @@ public final class DrillCommand implements Callable<Integer> {
     Files.writeString(partial, content, StandardCharsets.UTF_8);
     return Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** yes/no as well as true/false, as redis.conf spells it. */
-  static final class YesNo implements CommandLine.ITypeConverter<Boolean> {
-    @Override
-    public Boolean convert(String value) {
-      return switch (value.toLowerCase(Locale.ROOT)) {
-        case "yes", "true" -> true;
-        case "no", "false" -> false;
-        default -> throw new CommandLine.TypeConversionException("expected yes or no, got '" + value + "'");
-      };
-    }
   }
 }

@@ -1,7 +1,7 @@
 package io.failoverlab.drill;
 
-import io.failoverlab.common.contract.IncidentReport.Milestones;
 import io.failoverlab.common.contract.IncidentReport;
+import io.failoverlab.common.contract.IncidentReport.Milestones;
 import io.failoverlab.measure.FailoverRecord;
 import io.failoverlab.measure.Stats;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.failoverlab.drill;
 
-import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.topology.SlotRange;
 import io.failoverlab.measure.ClusterHealth;
 import java.util.Comparator;

@@ -1,9 +1,9 @@
 package io.failoverlab.drill;
 
+import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.IncidentReport.Durations;
 import io.failoverlab.common.contract.IncidentReport.Milestones;
 import io.failoverlab.common.contract.IncidentReport.SlotMove;
-import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.measure.FailoverRecord;
 import io.failoverlab.stack.LabOptions;
 import java.util.ArrayList;

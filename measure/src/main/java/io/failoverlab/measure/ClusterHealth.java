@@ -1,7 +1,7 @@
 package io.failoverlab.measure;
 
-import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import java.util.List;
 
 /**

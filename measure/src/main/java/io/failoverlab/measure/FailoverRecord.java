@@ -1,8 +1,8 @@
 package io.failoverlab.measure;
 
+import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.IncidentReport.Durations;
 import io.failoverlab.common.contract.IncidentReport.Milestones;
-import io.failoverlab.common.contract.IncidentReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

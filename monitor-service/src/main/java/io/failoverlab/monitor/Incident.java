@@ -6,6 +6,7 @@ import io.failoverlab.common.contract.IncidentReport.Durations;
 import io.failoverlab.common.contract.IncidentReport.Milestones;
 import io.failoverlab.common.contract.IncidentReport.SlotMove;
 import io.failoverlab.common.contract.OutageEvent;
+import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.common.contract.TopologyEvent;
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.vertx.core.json.JsonObject;
@@ -265,8 +266,8 @@ final class Incident {
         failedNode == null ? null : failedAt.get(failedNode),
         promotion == null ? null : promotion.at(),
         clusterOkAt,
-        recoveredAt("writer", failedShard),
-        recoveredAt("reader", failedShard));
+        recoveredAt(ServiceName.WRITER.label(), failedShard),
+        recoveredAt(ServiceName.READER.label(), failedShard));
   }
 
   /**
@@ -295,7 +296,7 @@ final class Incident {
   }
 
   private Long writeUnavailability(String failedShard, Long writerRecoveredAt) {
-    Map<String, ShardOutages> shards = outagesByService.get("writer");
+    Map<String, ShardOutages> shards = outagesByService.get(ServiceName.WRITER.label());
     if (shards == null || writerRecoveredAt == null) {
       return null;
     }

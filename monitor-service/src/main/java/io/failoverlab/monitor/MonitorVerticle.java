@@ -1,12 +1,14 @@
 package io.failoverlab.monitor;
 
 import io.failoverlab.common.config.Env;
+import io.failoverlab.common.config.Windows;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.contract.ClientStats;
 import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.OutageEvent;
+import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.common.contract.TopologyEvent;
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.http.HttpErrors;
@@ -20,7 +22,6 @@ import io.failoverlab.monitor.chaos.RedisCommandFaults;
 import io.failoverlab.monitor.web.LivePage;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -134,16 +135,10 @@ public final class MonitorVerticle extends VerticleBase {
     return latestSnapshot;
   }
 
-  /** Incidents, newest first, read on the verticle's own event loop. */
-  public Future<List<IncidentReport>> incidents() {
-    Promise<List<IncidentReport>> promise = Promise.promise();
-    context.runOnContext(v -> promise.complete(tracker.incidents()));
-    return promise.future();
-  }
-
   /**
-   * A fault is being injected on purpose (the chaos endpoint calls this before acting): the incident
-   * gets its faultInjectedAt, measured now, so detection time starts at the real cause.
+   * A fault is being injected on purpose by someone other than this monitor's kill endpoint (which
+   * records its own actions through {@code onFaultInjected}): the incident gets its faultInjectedAt,
+   * measured now, so detection time starts at the real cause. Tests that cause faults themselves call it.
    */
   public void faultInjected(JsonObject action) {
     long at = System.currentTimeMillis();
@@ -275,7 +270,7 @@ public final class MonitorVerticle extends VerticleBase {
   private JsonObject redisStatus() {
     long lastAnswer = poller.lastAnsweredAt();
     long since = System.currentTimeMillis() - lastAnswer;
-    long window = Math.max(3000, 3L * settings.pollIntervalMs());
+    long window = Windows.readinessMs(settings.pollIntervalMs());
     return new JsonObject()
         .put("ok", lastAnswer > 0 && since <= window)
         .put("msSinceLastAnswer", lastAnswer == 0 ? null : since);
@@ -284,7 +279,7 @@ public final class MonitorVerticle extends VerticleBase {
   private JsonObject stats() {
     TopologySnapshot snapshot = latestSnapshot;
     return new JsonObject()
-        .put("service", "monitor")
+        .put("service", ServiceName.MONITOR.label())
         .put("instance", instance)
         .put("uptimeMs", System.currentTimeMillis() - startedAt)
         .put("config", new JsonObject()

@@ -1,7 +1,7 @@
 package io.failoverlab.monitor;
 
-import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.topology.ClusterNode;
 import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.common.topology.SlotRange;

@@ -1,5 +1,6 @@
 package io.failoverlab.monitor;
 
+import io.failoverlab.common.config.Windows;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.topology.ClusterNode;
@@ -67,7 +68,7 @@ final class TopologyPoller {
 
   /** Runs the first poll (so a deployed monitor has a snapshot), then polls until {@link #stop()}. */
   Future<Void> start() {
-    long deadline = System.currentTimeMillis() + Math.max(2000, 4L * settings.redis().commandTimeoutMs());
+    long deadline = System.currentTimeMillis() + Windows.startupMs(settings.redis().commandTimeoutMs());
     return firstAnswer(deadline);
   }
 

@@ -2,8 +2,8 @@ package io.failoverlab.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.topology.ClusterNodesParser;
 import io.failoverlab.common.topology.HostAndPort;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.failoverlab.reader;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.router.ReadFrom;
 import io.failoverlab.router.SlotHash;
 import io.failoverlab.router.load.ClientRecorder;
@@ -50,8 +51,8 @@ public final class ReaderVerticle extends LoadClientVerticle {
   }
 
   @Override
-  protected String service() {
-    return "reader";
+  protected ServiceName service() {
+    return ServiceName.READER;
   }
 
   @Override

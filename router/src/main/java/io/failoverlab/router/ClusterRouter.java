@@ -1,6 +1,7 @@
 package io.failoverlab.router;
 
 import io.failoverlab.common.config.RedisSettings;
+import io.failoverlab.common.config.Windows;
 import io.failoverlab.common.topology.HostAndPort;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,9 +33,6 @@ public final class ClusterRouter {
   /** The shard label of a key whose slot no known node serves (before the first topology, say). */
   public static final String UNKNOWN_SHARD = "unknown";
 
-  /** How long start() keeps asking for a first topology before it lets the service start without one. */
-  private static final long START_WINDOW_MS = 2000;
-
   private final Vertx vertx;
   private final RedisSettings settings;
   private final ReadFrom readFrom;
@@ -65,7 +63,7 @@ public final class ClusterRouter {
   public Future<Void> start() {
     topology.start();
     health.start(topology);
-    long deadline = System.currentTimeMillis() + Math.max(START_WINDOW_MS, 4L * settings.commandTimeoutMs());
+    long deadline = System.currentTimeMillis() + Windows.startupMs(settings.commandTimeoutMs());
     return firstTopology(deadline);
   }
 
@@ -79,7 +77,14 @@ public final class ClusterRouter {
         return Future.succeededFuture();
       }
       Promise<Void> retried = Promise.promise();
-      vertx.setTimer(Math.max(1, settings.retryBackoffMaxMs()), id -> firstTopology(deadline).onComplete(retried));
+      vertx.setTimer(Math.max(1, settings.retryBackoffMaxMs()), id -> {
+        // Closed meanwhile: asking again would open connections nothing closes.
+        if (closed) {
+          retried.complete();
+        } else {
+          firstTopology(deadline).onComplete(retried);
+        }
+      });
       return retried.future();
     });
   }

@@ -1,6 +1,8 @@
 package io.failoverlab.stack;
 
 import io.failoverlab.localcluster.LocalClusterConfig;
+import io.failoverlab.stack.cli.LocalClusterOptions;
+import io.failoverlab.stack.cli.ServicePortOptions;
 
 /**
  * What the one-JVM lab is started with: the local cluster's shape and where the services listen.
@@ -26,6 +28,12 @@ public record LabOptions(
                     int writerPort, int readerPort) {
     this(portBase, nodeTimeoutMs, requireFullCoverage, httpHost, monitorPort, writerPort, readerPort, DEFAULT_MASTERS,
         DEFAULT_REPLICAS_PER_MASTER);
+  }
+
+  /** As the command line gave them (the lab's and the drill's options). */
+  public static LabOptions of(LocalClusterOptions cluster, ServicePortOptions ports) {
+    return new LabOptions(cluster.portBase(), cluster.nodeTimeoutMs(), cluster.requireFullCoverage(), ports.httpHost(),
+        ports.monitorPort(), ports.writerPort(), ports.readerPort());
   }
 
   public static LabOptions defaults() {

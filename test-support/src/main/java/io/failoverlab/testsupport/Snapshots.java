@@ -1,7 +1,7 @@
 package io.failoverlab.testsupport;
 
-import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;

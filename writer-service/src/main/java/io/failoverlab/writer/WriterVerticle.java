@@ -3,6 +3,7 @@ package io.failoverlab.writer;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.common.http.HttpErrors;
 import io.failoverlab.router.ReadFrom;
 import io.failoverlab.router.SlotHash;
@@ -42,8 +43,8 @@ public final class WriterVerticle extends LoadClientVerticle {
   }
 
   @Override
-  protected String service() {
-    return "writer";
+  protected ServiceName service() {
+    return ServiceName.WRITER;
   }
 
   @Override

@@ -3,14 +3,13 @@ package io.failoverlab.monitor.chaos;
 import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
-import io.failoverlab.common.contract.ChaosRequest.Action;
 import io.failoverlab.common.contract.ChaosRequest;
-import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
+import io.failoverlab.common.contract.ChaosRequest.Action;
 import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.router.NodeLink;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -23,6 +22,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -246,7 +246,7 @@ public final class ChaosService {
     try {
       return switch (action.action()) {
         case CRASH -> faults.crash(node);
-        case HANG -> faults.hang(node, action.seconds()).compose(frozen -> timer(action.seconds() * 1000L));
+        case HANG -> faults.hang(node, action.seconds()).compose(frozen -> vertx.timer(action.seconds() * 1000L, TimeUnit.MILLISECONDS));
         case RESTART -> faults.restart(node);
         case FAILOVER -> gracefulFailover(node);
       };
@@ -274,14 +274,8 @@ public final class ChaosService {
             return Future.<Void>failedFuture("replica " + link.address() + " was not promoted within "
                 + FAILOVER_DEADLINE_MS + " ms");
           }
-          return timer(ROLE_POLL_MS).compose(v -> awaitMaster(link, deadline));
+          return vertx.timer(ROLE_POLL_MS, TimeUnit.MILLISECONDS).compose(v -> awaitMaster(link, deadline));
         });
-  }
-
-  private Future<Void> timer(long ms) {
-    Promise<Void> promise = Promise.promise();
-    vertx.setTimer(ms, id -> promise.complete());
-    return promise.future();
   }
 
   private void remember(JsonObject record) {

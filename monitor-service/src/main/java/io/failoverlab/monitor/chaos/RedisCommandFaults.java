@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Faults caused through Redis itself, so they work on any cluster the monitor can reach (compose,
@@ -65,7 +66,7 @@ public final class RedisCommandFaults implements FaultInjector {
         .<Void>mapEmpty()
         .eventually(link::close);
     // An error reply (DEBUG disabled) arrives at once; no reply within a moment means it sleeps.
-    return Future.any(sleeping, timer(300)).compose(first -> sleeping.failed()
+    return Future.any(sleeping, vertx.timer(300, TimeUnit.MILLISECONDS)).compose(first -> sleeping.failed()
         ? Future.failedFuture(sleeping.cause())
         : Future.<Void>succeededFuture());
   }
@@ -85,11 +86,5 @@ public final class RedisCommandFaults implements FaultInjector {
             ? Future.succeededFuture()
             : Future.failedFuture(error))
         .eventually(link::close);
-  }
-
-  private Future<Void> timer(long ms) {
-    io.vertx.core.Promise<Void> promise = io.vertx.core.Promise.promise();
-    vertx.setTimer(ms, id -> promise.tryComplete());
-    return promise.future();
   }
 }

@@ -1,5 +1,7 @@
 package io.failoverlab.router.load;
 
+import io.failoverlab.common.config.Windows;
+import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.common.http.Readiness;
 import io.failoverlab.common.http.ServiceHttpServer;
 import io.failoverlab.router.ClusterRouter;
@@ -36,8 +38,8 @@ public abstract class LoadClientVerticle extends VerticleBase {
     this.registry = registry;
   }
 
-  /** "writer" or "reader": the {@code service} label. */
-  protected abstract String service();
+  /** Writer or reader: the {@code service} label on metrics and events. */
+  protected abstract ServiceName service();
 
   /** The Redis command, for the {@code op} label ("incr", "get"). */
   protected abstract String op();
@@ -67,7 +69,7 @@ public abstract class LoadClientVerticle extends VerticleBase {
     router = new ClusterRouter(vertx, settings.redis(), readFrom());
     loop = new LoadLoop(vertx, settings.keys().names(), settings.rate(), settings.concurrency(), this::operate,
         () -> recorder.skipped());
-    recorder = new ClientRecorder(vertx, registry, service(), op(), instance, extraCounters(), () -> loop.inFlight());
+    recorder = new ClientRecorder(vertx, registry, service().label(), op(), instance, extraCounters(), () -> loop.inFlight());
     readiness = new Readiness(vertx, instance, this::redisStatus);
     http = new ServiceHttpServer(vertx, settings.http(), registry, readiness.checks(), this::stats);
     addRoutes(http.router());
@@ -76,7 +78,7 @@ public abstract class LoadClientVerticle extends VerticleBase {
           recorder.start();
           loop.start();
           LOG.info("event=service_started service={} instance={} http_port={} rate={} concurrency={} keys={} seeds={}",
-              service(), instance, http.port(), settings.rate(), settings.concurrency(), settings.keys().size(),
+              service().label(), instance, http.port(), settings.rate(), settings.concurrency(), settings.keys().size(),
               settings.redis().seeds());
         });
   }
@@ -108,7 +110,7 @@ public abstract class LoadClientVerticle extends VerticleBase {
    */
   private JsonObject redisStatus() {
     long sinceContact = System.currentTimeMillis() - router.lastContactMillis();
-    long window = Math.max(3000, 3L * settings.redis().topologyRefreshMs());
+    long window = Windows.readinessMs(settings.redis().topologyRefreshMs());
     boolean answering = router.hasTopology() && router.lastContactMillis() > 0 && sinceContact <= window;
     int uncovered = router.slots().uncoveredSlots();
     java.util.List<String> shardsDown = router.shardsDown();
@@ -122,7 +124,7 @@ public abstract class LoadClientVerticle extends VerticleBase {
 
   private JsonObject stats() {
     JsonObject stats = new JsonObject()
-        .put("service", service())
+        .put("service", service().label())
         .put("instance", instance)
         .put("uptimeMs", System.currentTimeMillis() - recorder.startedAt())
         .put("config", new JsonObject()
