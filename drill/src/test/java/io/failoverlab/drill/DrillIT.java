@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.TopologyEvent;
+import io.failoverlab.testsupport.Ports;
+import io.failoverlab.testsupport.TestDirs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +28,8 @@ import picocli.CommandLine;
 
 /**
  * Real drills through the real monitor (its chaos service on the event bus), on a local cluster with
- * node timeout 1000 ms. Ports 7600-7605 and 7620-7625 only. The report and its screenshot stay in
- * target/drill-it/ to be looked at.
+ * node timeout 1000 ms. Ports 7600-7605 only (the lab module's DrillJarIT runs the jar on 7620-7625).
+ * The report and its screenshot stay in target/drill-it/ to be looked at.
  */
 class DrillIT {
 
@@ -43,7 +39,7 @@ class DrillIT {
 
   @Test
   void threeCrashFailoversCompleteAndTheReportAgreesWithTheMonitorsTopologyEvents() throws Exception {
-    Path out = fresh(OUT.resolve("three-crashes"));
+    Path out = TestDirs.fresh(OUT.resolve("three-crashes"));
     List<TopologyEvent> events = new CopyOnWriteArrayList<>();
     Env env = new Env(Map.of("INCIDENT_QUIET_MS", "1500", "KEY_PREFIX", "drillit" + System.nanoTime()));
     DrillCommand drill = new DrillCommand(env, lab -> {
@@ -66,7 +62,7 @@ class DrillIT {
     System.out.println("DrillIT drill output:\n" + printed);
     assertThat(exit).as("exit code; stderr: %s", errors).isZero();
     assertThat(printed.toString()).contains("drill passed");
-    assertPortsFree(7600, 7605);
+    Ports.assertFree(7600, 7605);
 
     JsonObject report = new JsonObject(Files.readString(out.resolve("report.json")));
     assertThat(report.getString("status")).isEqualTo("passed");
@@ -143,58 +139,6 @@ class DrillIT {
     assertTheHtmlRendersTheChart(out.resolve("report.html"), out.resolve("report.png"));
   }
 
-  @Test
-  void anImpossibleThresholdFailsTheDrillWithExitCode1AndNamesIt() throws Exception {
-    Path out = fresh(OUT.resolve("threshold"));
-    Path jar = Path.of("target", "failover-lab.jar");
-    assertThat(jar).exists();
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "drill", "--port-base", "7620", "--node-timeout-ms", "1000", "--failovers", "1",
-        "--max-unavailability-ms", "1", "--max-lost-writes", "1000000", "--out", out.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(ENV);
-    builder.environment().remove("REDIS_NODES");
-    Process drill = builder.start();
-    StringBuilder output = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(drill.getInputStream(), StandardCharsets.UTF_8))) {
-        lines.lines().forEach(line -> {
-          synchronized (output) {
-            output.append(line).append('\n');
-          }
-        });
-      } catch (Exception e) {
-        // The process ended; what was read is what it said.
-      }
-    });
-    reader.start();
-    boolean exited = drill.waitFor(180, TimeUnit.SECONDS);
-    if (!exited) {
-      drill.toHandle().destroy();
-      drill.waitFor(60, TimeUnit.SECONDS);
-    }
-    reader.join(10_000);
-    String said;
-    synchronized (output) {
-      said = output.toString();
-    }
-    assertThat(exited).as("drill finished; output:\n%s", said).isTrue();
-    assertThat(drill.exitValue()).as("exit code; output:\n%s", said).isEqualTo(1);
-    assertThat(said).contains("threshold missed: --max-unavailability-ms 1: worst write unavailability (ms)")
-        .contains("(failover 1) > 1, MISSED")
-        .contains("threshold --max-lost-writes 1000000:").contains(", met");
-    assertPortsFree(7620, 7625);
-
-    JsonObject report = new JsonObject(Files.readString(out.resolve("report.json")));
-    assertThat(report.getString("status")).isEqualTo("threshold_missed");
-    assertThat(report.getJsonArray("failovers")).hasSize(1);
-    JsonObject check = report.getJsonArray("thresholds").getJsonObject(0);
-    assertThat(check.getString("option")).isEqualTo("--max-unavailability-ms");
-    assertThat(check.getBoolean("passed")).isFalse();
-    assertThat(check.getLong("actual")).isGreaterThan(1L);
-    assertThat(Files.readString(out.resolve("report.html"))).contains("THRESHOLD MISSED");
-  }
-
   private static void assertTheHtmlRendersTheChart(Path html, Path png) throws Exception {
     String dom = HeadlessChromium.dumpDom(html);
     assertThat(dom).contains("<svg id=\"timeline\"");
@@ -239,26 +183,5 @@ class DrillIT {
 
   private static Optional<TopologyEvent> first(List<TopologyEvent> events, TopologyEvent.Type type, String node, long since) {
     return events.stream().filter(e -> e.type() == type && node.equals(e.node()) && e.timestamp() >= since).findFirst();
-  }
-
-  /** Nothing listens on the lab's ports any more: every redis-server it started is gone. */
-  private static void assertPortsFree(int from, int to) throws Exception {
-    for (int port = from; port <= to; port++) {
-      try (ServerSocket socket = new ServerSocket()) {
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
-      } catch (java.io.IOException e) {
-        throw new AssertionError("port " + port + " is still in use after the drill: " + e.getMessage(), e);
-      }
-    }
-  }
-
-  private static Path fresh(Path dir) throws Exception {
-    if (Files.exists(dir)) {
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
-    }
-    return Files.createDirectories(dir);
   }
 }
