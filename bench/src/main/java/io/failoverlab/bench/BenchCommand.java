@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.failoverlab.bench.BenchOptions.Measurement;
 import io.failoverlab.common.config.Env;
+import io.failoverlab.stack.cli.ExitCode;
+import io.failoverlab.stack.cli.PhaseTimeoutOption;
 import io.failoverlab.stack.cli.Usage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,9 +43,6 @@ import picocli.CommandLine.Spec;
         "Exit codes: 0 the bench ran (whatever the targets), 1 a phase failed, 2 bad usage."})
 public final class BenchCommand implements Callable<Integer> {
 
-  static final int EXIT_RAN = 0;
-  static final int EXIT_FAILED = 1;
-  static final int EXIT_USAGE = 2;
   static final int MAX_PORT = 8299;
 
   @Spec
@@ -137,9 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
       description = "The redis-benchmark binary. Default: ${DEFAULT-VALUE}")
   String redisBenchmark;
 
-  @Option(names = "--phase-timeout-s", defaultValue = "120", paramLabel = "S",
-      description = "Deadline of each wait (a client recovering, the cluster healthy again). Default: ${DEFAULT-VALUE}")
-  int phaseTimeoutS;
+  @Mixin
+  PhaseTimeoutOption phaseTimeout;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
   Path json;
@@ -166,7 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
       for (String name : only) {
         Measurement measurement = Measurement.fromLabel(name.strip().toLowerCase(Locale.ROOT));
         if (measurement == null) {
-          throw usage("Invalid value for option '--only': unknown measurement '" + name + "' (expected recovery, "
+          throw Usage.error(spec, "Invalid value for option '--only': unknown measurement '" + name + "' (expected recovery, "
               + "unavailability, blast, lettuce, throughput, memory, scale)");
         }
         measurements.add(measurement);
@@ -188,10 +187,10 @@ public final class BenchCommand implements Callable<Integer> {
     Usage.requireRange(spec, "--lettuce-timeout-ms", lettuceTimeoutMs, 10, 60_000);
     Usage.requireRange(spec, "--lettuce-adaptive-refresh-ms", lettuceAdaptiveMs, 1, 600_000);
     Usage.requireRange(spec, "--lettuce-periodic-refresh-ms", lettucePeriodicMs, 100, 600_000);
-    Usage.requireRange(spec, "--phase-timeout-s", phaseTimeoutS, 5, 86_400);
+    phaseTimeout.validate(spec);
     int lastPort = portBase + BenchOptions.SCALE_PORT_OFFSET + masters * (1 + replicas) - 1;
     if (portBase < 1024 || lastPort > MAX_PORT) {
-      throw usage("Invalid value for option '--port-base': " + portBase + " puts the clusters on " + portBase + "-"
+      throw Usage.error(spec, "Invalid value for option '--port-base': " + portBase + " puts the clusters on " + portBase + "-"
           + lastPort + "; they must stay within 1024-" + MAX_PORT + " (this machine's share of ports)");
     }
     Path root = projectDir != null ? projectDir : defaultProjectDir();
@@ -204,7 +203,7 @@ public final class BenchCommand implements Callable<Integer> {
         root.resolve("monitor-service/target/monitor-service.jar"),
         root.resolve("lab/target/failover-lab.jar"),
         childJvmOptions == null ? List.of() : childJvmOptions.stream().filter(option -> !option.isBlank()).toList(),
-        redisBenchmark, Duration.ofSeconds(phaseTimeoutS));
+        redisBenchmark, phaseTimeout.duration());
   }
 
   /** The project this code was built in: lab/target/failover-lab.jar or lab/target/classes, three levels up. */
@@ -217,10 +216,6 @@ public final class BenchCommand implements Callable<Integer> {
     } catch (Exception e) {
       return Path.of(".");
     }
-  }
-
-  private ParameterException usage(String message) {
-    return Usage.error(spec, message);
   }
 
   @Override
@@ -237,7 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
       report = new Bench(options, env, out).run();
     } catch (IOException e) {
       err.println("failover-lab bench: " + e.getMessage());
-      return EXIT_FAILED;
+      return ExitCode.FAILED;
     }
     if (json != null) {
       try {
@@ -249,7 +244,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("bench: figures written to " + json.toAbsolutePath().normalize());
       } catch (IOException e) {
         err.println("failover-lab bench: could not write " + json + ": " + e.getMessage());
-        return EXIT_FAILED;
+        return ExitCode.FAILED;
       }
     }
     out.flush();
@@ -257,9 +252,9 @@ public final class BenchCommand implements Callable<Integer> {
       List<String> errors = new ArrayList<>(report.errors());
       errors.forEach(error -> err.println("failover-lab bench: phase failed: " + error));
       err.flush();
-      return EXIT_FAILED;
+      return ExitCode.FAILED;
     }
-    return EXIT_RAN;
+    return ExitCode.OK;
   }
 
   private static void quiet(String logger, Level level) {

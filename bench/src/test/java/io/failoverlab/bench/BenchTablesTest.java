@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.failoverlab.measure.FailoverRecord;
 import io.failoverlab.measure.FailoverRecord.ClientRecovery;
-import io.failoverlab.measure.TextTable;
 import io.failoverlab.stack.LabOptions;
 import java.time.Duration;
 import java.util.ArrayList;

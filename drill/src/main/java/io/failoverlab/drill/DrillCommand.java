@@ -6,7 +6,9 @@ import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
+import io.failoverlab.stack.cli.ExitCode;
 import io.failoverlab.stack.cli.LocalClusterOptions;
+import io.failoverlab.stack.cli.PhaseTimeoutOption;
 import io.failoverlab.stack.cli.ServicePortOptions;
 import io.failoverlab.stack.cli.Usage;
 import java.io.IOException;
@@ -14,12 +16,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,10 +40,6 @@ import picocli.CommandLine.Spec;
         "Between failovers it waits until the cluster is healthy and every replica is in sync.",
         "Exit codes: 0 all thresholds met, 1 a threshold missed or the drill failed, 2 bad usage."})
 public final class DrillCommand implements Callable<Integer> {
-
-  static final int EXIT_PASSED = 0;
-  static final int EXIT_FAILED = 1;
-  static final int EXIT_USAGE = 2;
 
   @Spec
   CommandSpec spec;
@@ -86,9 +82,8 @@ public final class DrillCommand implements Callable<Integer> {
       description = "Where report.json and report.html are written (created if missing). Default: current directory")
   Path out;
 
-  @Option(names = "--phase-timeout-s", defaultValue = "120", paramLabel = "S",
-      description = "Deadline of each wait (cluster healthy again, incident closed). Default: ${DEFAULT-VALUE}")
-  int phaseTimeoutS;
+  @Mixin
+  PhaseTimeoutOption phaseTimeout;
 
   @Option(names = "--redis-nodes", defaultValue = "${env:REDIS_NODES}", paramLabel = "HOST:PORT,...",
       description = "Drill an existing cluster through these seed nodes instead of a local one (faults through "
@@ -117,18 +112,18 @@ public final class DrillCommand implements Callable<Integer> {
   /** The options, validated; a bad value is a {@link ParameterException} naming the option (exit 2). */
   DrillOptions options() {
     Usage.requireRange(spec, "--failovers", failovers, 1, 1000);
-    Usage.requireRange(spec, "--phase-timeout-s", phaseTimeoutS, 5, 86_400);
+    phaseTimeout.validate(spec);
     boolean mixed = action.equalsIgnoreCase("mixed");
     ChaosRequest.Action chosen = mixed ? null : ChaosRequest.Action.fromLabel(action.toLowerCase(Locale.ROOT));
     if (!mixed && (chosen == null || chosen == ChaosRequest.Action.RESTART)) {
-      throw usage("Invalid value for option '--action': expected crash, hang, failover or mixed, got '" + action + "'");
+      throw Usage.error(spec, "Invalid value for option '--action': expected crash, hang, failover or mixed, got '" + action + "'");
     }
     List<ChaosRequest.Action> actions = mixed ? DrillOptions.MIXED : List.of(chosen);
     DrillTarget drillTarget;
     try {
       drillTarget = DrillTarget.parse(target);
     } catch (IllegalArgumentException e) {
-      throw usage("Invalid value for option '--target': " + e.getMessage());
+      throw Usage.error(spec, "Invalid value for option '--target': " + e.getMessage());
     }
     Usage.requireNotNegative(spec, "--max-unavailability-ms", maxUnavailabilityMs);
     Usage.requireNotNegative(spec, "--max-lost-writes", maxLostWrites);
@@ -140,12 +135,12 @@ public final class DrillCommand implements Callable<Integer> {
         try {
           HostAndPort.parse(part);
         } catch (IllegalArgumentException e) {
-          throw usage("Invalid value for option '--redis-nodes' (or REDIS_NODES): " + e.getMessage());
+          throw Usage.error(spec, "Invalid value for option '--redis-nodes' (or REDIS_NODES): " + e.getMessage());
         }
       }
       for (String localOnly : LocalClusterOptions.NAMES) {
         if (spec.commandLine().getParseResult().hasMatchedOption(localOnly)) {
-          throw usage("Option '" + localOnly + "' applies to the local cluster only, but --redis-nodes (or REDIS_NODES) "
+          throw Usage.error(spec, "Option '" + localOnly + "' applies to the local cluster only, but --redis-nodes (or REDIS_NODES) "
               + "names an existing cluster (" + nodes + "); drop one of them (--redis-nodes= forces the local cluster)");
         }
       }
@@ -159,14 +154,14 @@ public final class DrillCommand implements Callable<Integer> {
         Usage.requireRange(spec, "--hang-seconds", hangSeconds, 1, 300);
         seconds = hangSeconds;
       } else if (external) {
-        throw usage("Missing option '--hang-seconds': required with --action " + action.toLowerCase(Locale.ROOT)
+        throw Usage.error(spec, "Missing option '--hang-seconds': required with --action " + action.toLowerCase(Locale.ROOT)
             + " against an existing cluster "
             + "(make it a few times its cluster-node-timeout)");
       } else {
         seconds = DrillOptions.defaultHangSeconds(cluster.nodeTimeoutMs());
       }
     } else if (hangSeconds != null) {
-      throw usage("Option '--hang-seconds' applies to --action hang or mixed only, not " + chosen.label());
+      throw Usage.error(spec, "Option '--hang-seconds' applies to --action hang or mixed only, not " + chosen.label());
     }
     LabOptions lab = LabOptions.of(cluster, ports);
     if (drillTarget.node() != null && !external) {
@@ -174,20 +169,16 @@ public final class DrillCommand implements Callable<Integer> {
       int first = lab.portBase();
       int last = first + lab.clusterConfig().nodeCount() - 1;
       if (port < first || port > last || !isLoopback(drillTarget.node().host())) {
-        throw usage("Invalid value for option '--target': " + drillTarget.node() + " is not a node of the local cluster "
+        throw Usage.error(spec, "Invalid value for option '--target': " + drillTarget.node() + " is not a node of the local cluster "
             + "(127.0.0.1:" + first + "-" + last + ")");
       }
     }
     return new DrillOptions(failovers, actions, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
-        maxHealthyShardErrors, out, lab, nodes, Duration.ofSeconds(phaseTimeoutS));
+        maxHealthyShardErrors, out, lab, nodes, phaseTimeout.duration());
   }
 
   private static boolean isLoopback(String host) {
     return host.equals("127.0.0.1");
-  }
-
-  private ParameterException usage(String message) {
-    return Usage.error(spec, message);
   }
 
   @Override
@@ -201,17 +192,17 @@ public final class DrillCommand implements Callable<Integer> {
         throw new IOException("not writable");
       }
     } catch (IOException e) {
-      throw usage("Invalid value for option '--out': cannot write to " + options.outDir() + ": " + e.getMessage());
+      throw Usage.error(spec, "Invalid value for option '--out': cannot write to " + options.outDir() + ": " + e.getMessage());
     }
     DrillReport report;
     try {
       report = new Drill(options, env, stdout, onLabStarted).run();
     } catch (ConfigException e) {
       stderr.println("failover-lab drill: invalid configuration: " + e.getMessage());
-      return EXIT_USAGE;
+      return ExitCode.USAGE;
     } catch (Drill.StartFailure e) {
       stderr.println("failover-lab drill: " + e.getMessage());
-      return EXIT_FAILED;
+      return ExitCode.FAILED;
     }
     stdout.println();
     stdout.print(DrillTable.render(report));
@@ -222,7 +213,7 @@ public final class DrillCommand implements Callable<Integer> {
       stdout.println("report: " + json.toAbsolutePath().normalize() + "  " + html.toAbsolutePath().normalize());
     } catch (IOException e) {
       stderr.println("failover-lab drill: could not write the report: " + e.getMessage());
-      return EXIT_FAILED;
+      return ExitCode.FAILED;
     }
     for (ThresholdCheck check : report.thresholds()) {
       stdout.println("threshold " + check.describe());
@@ -230,7 +221,7 @@ public final class DrillCommand implements Callable<Integer> {
     stdout.println("drill " + report.status().replace('_', ' ') + (report.completed() ? "" : ": " + report.error()));
     stdout.flush();
     if (!report.completed()) {
-      return EXIT_FAILED;
+      return ExitCode.FAILED;
     }
     for (ThresholdCheck check : report.thresholds()) {
       if (!check.passed()) {
@@ -238,7 +229,7 @@ public final class DrillCommand implements Callable<Integer> {
       }
     }
     stderr.flush();
-    return report.passed() ? EXIT_PASSED : EXIT_FAILED;
+    return report.passed() ? ExitCode.OK : ExitCode.FAILED;
   }
 
   private static Path write(Path file, String content) throws IOException {

@@ -6,6 +6,7 @@ import io.failoverlab.common.config.Env;
 import io.failoverlab.drill.DrillCommand;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
+import io.failoverlab.stack.cli.ExitCode;
 import io.failoverlab.stack.cli.LocalClusterOptions;
 import io.failoverlab.stack.cli.ServicePortOptions;
 import java.io.PrintWriter;
@@ -61,15 +62,15 @@ public final class LabMain implements Callable<Integer> {
       lab = Lab.start(options, Env.system()).await(120, TimeUnit.SECONDS);
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("failover-lab: invalid configuration: " + e.getMessage());
-      return 2;
+      return ExitCode.USAGE;
     } catch (Exception e) {
       spec.commandLine().getErr().println("failover-lab: could not start: " + e.getMessage());
-      return 1;
+      return ExitCode.FAILED;
     }
     out.println(Banner.of(lab));
     out.flush();
     // Ctrl-C runs the lab's shutdown hook (an ordered stop); this thread just waits for the end.
     lab.stopped().await();
-    return 0;
+    return ExitCode.OK;
   }
 }
