@@ -71,7 +71,7 @@ final class RecoveryPhase {
   private static final int PROBE_RATE = 200;
   private static final int PROBE_CONCURRENCY = 64;
   /** The lab's services, whose recovery the bench reads from their outage events. */
-  private static final List<String> SERVICES = ServiceName.CLIENTS.stream().map(ServiceName::label).toList();
+  private static final List<String> SERVICES = ServiceName.clientLabels();
 
   private final BenchOptions options;
   private final Setup setup;

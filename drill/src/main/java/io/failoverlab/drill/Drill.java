@@ -53,7 +53,7 @@ public final class Drill {
   static final long INCIDENT_MATCH_SLACK_MS = 2_000;
   static final Duration LAB_START_TIMEOUT = Duration.ofSeconds(180);
   static final Duration LAB_STOP_TIMEOUT = Duration.ofSeconds(60);
-  private static final List<String> CLIENT_SERVICES = ServiceName.CLIENTS.stream().map(ServiceName::label).toList();
+  private static final List<String> CLIENT_SERVICES = ServiceName.clientLabels();
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
   /** The monitor answered a chaos request with a refusal (HTTP-like status) or not at all (status -1). */

@@ -14,6 +14,11 @@ public enum ServiceName {
   /** The two that run a workload against the cluster and publish client stats and outages. */
   public static final List<ServiceName> CLIENTS = List.of(WRITER, READER);
 
+  /** The labels of {@link #CLIENTS}, as events carry them. */
+  public static List<String> clientLabels() {
+    return CLIENTS.stream().map(ServiceName::label).toList();
+  }
+
   /** "writer", "reader", "monitor". */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
