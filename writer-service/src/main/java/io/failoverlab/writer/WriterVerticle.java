@@ -9,6 +9,7 @@ import io.failoverlab.router.ReadFrom;
 import io.failoverlab.router.SlotHash;
 import io.failoverlab.router.load.ClientRecorder;
 import io.failoverlab.router.load.ClientSettings;
+import io.failoverlab.router.load.CounterLedger;
 import io.failoverlab.router.load.LoadClientVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;

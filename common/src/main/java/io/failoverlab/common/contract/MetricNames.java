@@ -9,6 +9,10 @@ public final class MetricNames {
 
   // ---- tags ----
   public static final String TAG_SERVICE = "service";
+  /** The client library ("failoverlab-router" for writer and reader, "lettuce", "redis-py", ...). */
+  public static final String TAG_CLIENT = "client";
+  /** The client's configuration ("default", "tuned"). */
+  public static final String TAG_CONFIG = "config";
   public static final String TAG_OP = "op";
   public static final String TAG_OUTCOME = "outcome";
   public static final String TAG_ERROR_TYPE = "error_type";

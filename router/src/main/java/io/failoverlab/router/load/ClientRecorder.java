@@ -85,14 +85,17 @@ public final class ClientRecorder {
   private ClientStats lastStats;
   private long timer = -1;
 
-  public ClientRecorder(Vertx vertx, MeterRegistry registry, String service, String op, String instance,
+  public ClientRecorder(Vertx vertx, MeterRegistry registry, ClientIdentity identity, String op, String instance,
                         java.util.Set<Extra> extraCounters, IntSupplier inFlight) {
     this.vertx = vertx;
-    this.service = service;
+    this.service = identity.service();
     this.instance = instance;
     this.inFlight = inFlight;
     this.outages = new OutageTracker(service, instance, this::publishOutage);
-    Tags tags = Tags.of(MetricNames.TAG_SERVICE, service, MetricNames.TAG_OP, op);
+    // Every meter of a client carries the same three labels, so dashboards can group by any of them.
+    Tags serviceTag = Tags.of(MetricNames.TAG_SERVICE, service, MetricNames.TAG_CLIENT, identity.client(),
+        MetricNames.TAG_CONFIG, identity.config());
+    Tags tags = serviceTag.and(MetricNames.TAG_OP, op);
     successes = Counter.builder(MetricNames.OPERATIONS).description("Operations, after retries, by outcome")
         .tags(tags).tag(MetricNames.TAG_OUTCOME, MetricNames.OUTCOME_SUCCESS)
         .tag(MetricNames.TAG_ERROR_TYPE, MetricNames.NO_ERROR).register(registry);
@@ -110,7 +113,6 @@ public final class ClientRecorder {
         .tags(tags).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
-    Tags serviceTag = Tags.of(MetricNames.TAG_SERVICE, service);
     Gauge.builder(MetricNames.IN_FLIGHT, inFlight::getAsInt).tags(serviceTag).register(registry);
     outagesStarted = Counter.builder(MetricNames.OUTAGES).description("Outages started, one per unavailable shard")
         .tags(serviceTag).register(registry);
@@ -139,35 +141,48 @@ public final class ClientRecorder {
   }
 
   public void attemptFailed(String shard, RedisFailure failure, long sentAt) {
-    String type = failure.type().label();
-    commandErrorsByType.get(failure.type()).increment();
+    attemptFailed(shard, failure.type(), sentAt);
+  }
+
+  /** A command for {@code shard}, sent at {@code sentAt} (epoch ms), failed with {@code errorType}. */
+  public void attemptFailed(String shard, ErrorType errorType, long sentAt) {
+    String type = errorType.label();
+    commandErrorsByType.get(errorType).increment();
     totalCommandErrors.merge(type, 1L, Long::sum);
     windowErrors.merge(type, 1L, Long::sum);
     windowErrorsByShard.merge(shard, 1L, Long::sum);
-    outages.attemptFailed(shard, failure.type(), sentAt);
+    outages.attemptFailed(shard, errorType, sentAt);
   }
 
   /** An operation on {@code slot}, served by {@code shard}, succeeded; it started at {@code startNanos}. */
   public void succeeded(String shard, int slot, long startNanos) {
-    long nanos = System.nanoTime() - startNanos;
+    succeeded(shard, slot, System.nanoTime() - startNanos, System.currentTimeMillis());
+  }
+
+  /** An operation on {@code slot} succeeded at {@code completedAt} (epoch ms) after {@code nanos}. */
+  public void succeeded(String shard, int slot, long nanos, long completedAt) {
     successes.increment();
     duration.record(nanos, TimeUnit.NANOSECONDS);
     totalSucceeded++;
     windowSucceeded++;
     windowSucceededByShard.merge(shard, 1L, Long::sum);
     windowLatency.recordValue(Math.min(windowLatency.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(nanos)));
-    outages.succeeded(shard, slot, System.currentTimeMillis());
+    outages.succeeded(shard, slot, completedAt);
   }
 
   public void failed(String shard, Throwable error, long startNanos) {
-    ErrorType type = ErrorType.classify(error);
+    failed(shard, ErrorType.classify(error), error.getMessage(), System.nanoTime() - startNanos);
+  }
+
+  /** An operation failed for good with {@code type} after {@code nanos} (retries included). */
+  public void failed(String shard, ErrorType type, String message, long nanos) {
     failuresByType.get(type).increment();
-    duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    duration.record(nanos, TimeUnit.NANOSECONDS);
     totalFailed++;
     windowFailed++;
     outages.operationFailed(shard);
     if (type == ErrorType.OTHER) {
-      LOG.warn("event=operation_failed service={} shard={} error_type=other error=\"{}\"", service, shard, error.getMessage());
+      LOG.warn("event=operation_failed service={} shard={} error_type=other error=\"{}\"", service, shard, message);
     }
   }
 

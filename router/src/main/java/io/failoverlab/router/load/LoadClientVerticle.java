@@ -69,7 +69,7 @@ public abstract class LoadClientVerticle extends VerticleBase {
     router = new ClusterRouter(vertx, settings.redis(), readFrom());
     loop = new LoadLoop(vertx, settings.keys().names(), settings.rate(), settings.concurrency(), this::operate,
         () -> recorder.skipped());
-    recorder = new ClientRecorder(vertx, registry, service().label(), op(), instance, extraCounters(), () -> loop.inFlight());
+    recorder = new ClientRecorder(vertx, registry, ClientIdentity.of(service()), op(), instance, extraCounters(), () -> loop.inFlight());
     readiness = new Readiness(vertx, instance, this::redisStatus);
     http = new ServiceHttpServer(vertx, settings.http(), registry, readiness.checks(), this::stats);
     addRoutes(http.router());

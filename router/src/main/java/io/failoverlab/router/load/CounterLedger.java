@@ -1,4 +1,4 @@
-package io.failoverlab.writer;
+package io.failoverlab.router.load;
 
 import io.failoverlab.common.contract.AckFloors;
 import io.vertx.core.json.JsonObject;
@@ -8,15 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per counter key: what the writer knows the server must hold. INCR replies prove it: with at most one
+ * Per counter key: what a writer (ours, or a client under test) knows the server must hold. INCR replies prove it: with at most one
  * INCR in flight per key, a reply must be at least (last acknowledged reply + 1). A lower reply means
  * acknowledged increments were lost (at least {@code floor + 1 - reply} of them). Writes sent without
  * a reply (timeout, connection closed) may or may not have applied; they can only push replies up,
  * so they never hide a loss that this arithmetic would otherwise find.
  */
-final class CounterLedger {
+public final class CounterLedger {
 
-  static final class Entry {
+  public static final class Entry {
     long floor = -1;
     int generation;
     long acknowledged;
@@ -26,14 +26,14 @@ final class CounterLedger {
 
   private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-  CounterLedger(List<String> keys) {
+  public CounterLedger(List<String> keys) {
     for (String key : keys) {
       entries.put(key, new Entry());
     }
   }
 
   /** A write was sent and no reply came: its outcome is unknown. */
-  void unknownOutcome(String key) {
+  public void unknownOutcome(String key) {
     entry(key).unknown++;
   }
 
@@ -41,7 +41,7 @@ final class CounterLedger {
    * The server answered INCR with {@code reply}. Returns how many acknowledged writes this reply proves
    * lost (0 normally). The first reply for a key only sets its floor: we cannot know what came before.
    */
-  long acknowledged(String key, long reply) {
+  public long acknowledged(String key, long reply) {
     Entry entry = entry(key);
     entry.acknowledged++;
     long lost = 0;
@@ -55,11 +55,11 @@ final class CounterLedger {
     return lost;
   }
 
-  long floor(String key) {
+  public long floor(String key) {
     return entry(key).floor;
   }
 
-  Entry entry(String key) {
+  public Entry entry(String key) {
     Entry entry = entries.get(key);
     if (entry == null) {
       throw new IllegalArgumentException("not a counter key: " + key);
@@ -68,7 +68,7 @@ final class CounterLedger {
   }
 
   /** The floors of every key acknowledged at least once, for the event bus. */
-  Map<String, AckFloors.Floor> floors() {
+  public Map<String, AckFloors.Floor> floors() {
     Map<String, AckFloors.Floor> floors = new HashMap<>();
     entries.forEach((key, entry) -> {
       if (entry.floor >= 0) {
@@ -79,7 +79,7 @@ final class CounterLedger {
   }
 
   /** Every key: floor (last acknowledged reply, -1 if none), acknowledged, unknown-outcome and lost writes. */
-  JsonObject toJson() {
+  public JsonObject toJson() {
     JsonObject keys = new JsonObject();
     entries.forEach((key, entry) -> keys.put(key, new JsonObject()
         .put("floor", entry.floor)
@@ -94,15 +94,15 @@ final class CounterLedger {
         .put("keys", keys);
   }
 
-  long totalAcknowledged() {
+  public long totalAcknowledged() {
     return entries.values().stream().mapToLong(entry -> entry.acknowledged).sum();
   }
 
-  long totalUnknown() {
+  public long totalUnknown() {
     return entries.values().stream().mapToLong(entry -> entry.unknown).sum();
   }
 
-  long totalLost() {
+  public long totalLost() {
     return entries.values().stream().mapToLong(entry -> entry.lost).sum();
   }
 }

@@ -1,8 +1,9 @@
-package io.failoverlab.bench;
+package io.failoverlab.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.BitSet;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -50,14 +51,27 @@ class OpLogTest {
 
     assertThat(log.attemptErrors(OTHERS, 0, 300)).isEqualTo(2);
     assertThat(log.attemptErrors(OTHERS, 150, 1000)).isEqualTo(1);
-    Histogram histogram = RecoveryPhase.newHistogram();
+    Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
     log.latencies(OTHERS, 0, 500, histogram);
     assertThat(histogram.getTotalCount()).isEqualTo(2);
-    assertThat(RecoveryPhase.p99Ms(histogram)).isBetween(8.9, 9.1);
+    assertThat(histogram.getValueAtPercentile(99) / 1000.0).isBetween(8.9, 9.1);
     assertThat(log.operations(OTHERS, 0, 1000)).isEqualTo(3);
 
     log.forgetBefore(260);
     assertThat(log.operations(OTHERS, 0, 1000)).isEqualTo(1);
     assertThat(log.attemptErrors(OTHERS, 0, 1000)).isEqualTo(1);
+  }
+
+  @Test
+  void unavailabilityEndsAtTheFirstSuccessStartedAfterTheFaultEvenWithoutAnError() {
+    OpLog log = new OpLog("t");
+    log.op(999.0, 1000.5, 5, true);      // started before the fault: proves nothing
+    log.op(1001.0, 5001.25, 5, true);    // blocked 4 s on a frozen node, then answered
+    log.op(1002.0, 1003.0, 200, true);   // another shard
+
+    assertThat(log.firstSuccessStartedAfter(SHARD, 1000.0)).isEqualTo(5001.25);
+    assertThat(log.firstSuccessStartedAfter(SHARD, 6000.0)).isNull();
+    assertThat(log.longestCall(SHARD, 1000.0, 2000.0)).isEqualTo(4000.25);
+    assertThat(log.failedOperations(SHARD, 0, 10_000)).isZero();
   }
 }

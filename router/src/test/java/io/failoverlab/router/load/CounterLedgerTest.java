@@ -1,4 +1,4 @@
-package io.failoverlab.writer;
+package io.failoverlab.router.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,59 @@
+package io.failoverlab.clients;
+
+import io.failoverlab.router.ErrorType;
+import java.util.Locale;
+
+/**
+ * Classifies a client library's error by its text and exception type into the lab's error types,
+ * the same ones our router's errors have, so every client's errors can be counted side by side.
+ * By hand: each library words its errors its own way (redis-py "Error 111 connecting", Jedis
+ * "JedisConnectionException", ioredis "Connection is closed."), and only the server's own replies
+ * (MOVED, CLUSTERDOWN, ...) are common to all.
+ */
+public final class ErrorText {
+
+  private ErrorText() {
+  }
+
+  public static ErrorType classify(String errorClass, String message) {
+    String text = message == null ? "" : message.strip();
+    String upper = text.toUpperCase(Locale.ROOT);
+    // The server's replies first: a library may wrap them in its own exception type.
+    if (upper.startsWith("MOVED ") || upper.contains(" MOVED ") || upper.contains("MOVEDDATAEXCEPTION")) {
+      return ErrorType.MOVED;
+    }
+    if (upper.startsWith("ASK ") || upper.contains("ASKDATAEXCEPTION")) {
+      return ErrorType.ASK;
+    }
+    if (upper.contains("CLUSTERDOWN") || upper.contains("CLUSTER IS DOWN")) {
+      return ErrorType.CLUSTERDOWN;
+    }
+    if (upper.contains("TRYAGAIN")) {
+      return ErrorType.TRYAGAIN;
+    }
+    if (upper.startsWith("READONLY") || upper.contains(" READONLY ")) {
+      return ErrorType.READONLY;
+    }
+    if (upper.startsWith("LOADING")) {
+      return ErrorType.LOADING;
+    }
+    String kind = ((errorClass == null ? "" : errorClass) + " " + text).toLowerCase(Locale.ROOT);
+    if (kind.contains("timeout") || kind.contains("timed out") || kind.contains("time out")) {
+      return ErrorType.TIMEOUT;
+    }
+    if (kind.contains("connect") || kind.contains("refused") || kind.contains("reset") || kind.contains("broken pipe")
+        || kind.contains("epipe") || kind.contains("closed") || kind.contains("unreachable") || kind.contains("socket")
+        || kind.contains("no route") || kind.contains("eof")) {
+      return ErrorType.CONNECTION;
+    }
+    return ErrorType.OTHER;
+  }
+
+  /**
+   * Whether a write that failed this way may still have been applied (a timeout or a lost connection
+   * after the command went out): counted as unknown outcome, never as lost or as not done.
+   */
+  public static boolean maybeApplied(ErrorType type) {
+    return type == ErrorType.TIMEOUT || type == ErrorType.CONNECTION;
+  }
+}

@@ -1,0 +1,98 @@
+package io.failoverlab.clients;
+
+import io.failoverlab.clients.jvm.JvmClient;
+import io.failoverlab.router.load.LoadLoop;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Context;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A library in this JVM: created on a worker thread (libraries connect, and block, while they start),
+ * then driven by the writer's own {@link LoadLoop}: the rate over all keys, one INCR in flight per key,
+ * a busy key skipped. Each reply comes back on the library's thread and is recorded on the run's
+ * event loop.
+ */
+final class JvmSource implements ClientRun.Source {
+
+  /** How long stopping waits for the INCRs in flight (a library without deadlines may never answer). */
+  static final long DRAIN_MS = 3000;
+
+  private final Callable<JvmClient> factory;
+  private JvmClient client;
+  private LoadLoop loop;
+  private ClientRun run;
+  private Context context;
+  private Future<Void> stopping;
+
+  JvmSource(Callable<JvmClient> factory) {
+    this.factory = factory;
+  }
+
+  @Override
+  public Future<Void> start(ClientRun run) {
+    this.run = run;
+    this.context = run.vertx().getOrCreateContext();
+    var vertx = run.vertx();
+    return vertx.executeBlocking(factory, false).map(created -> {
+      client = created;
+      run.describedAs(created.version(), created.settings());
+      loop = new LoadLoop(vertx, run.keys(), run.workload().rate(), run.keys().size(), this::incr, run::skipped);
+      loop.start();
+      return null;
+    });
+  }
+
+  private Future<?> incr(String key) {
+    double start = OpRecord.now();
+    Promise<Void> done = Promise.promise();
+    try {
+      client.incr(key).whenComplete((value, error) -> {
+        double end = OpRecord.now();
+        OpRecord record = error == null ? OpRecord.success(key, start, end, value)
+            : OpRecord.failure(key, start, end, root(error).getMessage(), root(error).getClass().getSimpleName());
+        context.runOnContext(v -> {
+          run.record(record);
+          done.complete();
+        });
+      });
+    } catch (RuntimeException e) {
+      run.record(OpRecord.failure(key, start, OpRecord.now(), e.getMessage(), e.getClass().getSimpleName()));
+      done.complete();
+    }
+    return done.future();
+  }
+
+  /** The library's own exception: CompletableFuture wraps it in a CompletionException. */
+  private static Throwable root(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /** Stops starting INCRs, waits a little for those in flight, closes the library. Idempotent. */
+  @Override
+  public Future<Void> stop() {
+    if (stopping != null) {
+      return stopping;
+    }
+    Future<Void> drained = loop == null ? Future.succeededFuture()
+        : loop.stop().timeout(DRAIN_MS, TimeUnit.MILLISECONDS).recover(slow -> Future.succeededFuture());
+    stopping = drained.compose(v -> client == null ? Future.<Void>succeededFuture()
+        : run.vertx().<Void>executeBlocking(() -> {
+          client.close();
+          return null;
+        }, false));
+    return stopping;
+  }
+
+  @Override
+  public int inFlight() {
+    return loop == null ? 0 : loop.inFlight();
+  }
+}
