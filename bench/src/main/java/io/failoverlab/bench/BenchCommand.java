@@ -6,6 +6,7 @@ import io.failoverlab.bench.BenchOptions.Measurement;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.stack.cli.ExitCode;
 import io.failoverlab.stack.cli.PhaseTimeoutOption;
+import io.failoverlab.stack.cli.ProjectDir;
 import io.failoverlab.stack.cli.Usage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -193,7 +194,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw Usage.error(spec, "Invalid value for option '--port-base': " + portBase + " puts the clusters on " + portBase + "-"
           + lastPort + "; they must stay within 1024-" + MAX_PORT + " (this machine's share of ports)");
     }
-    Path root = projectDir != null ? projectDir : defaultProjectDir();
+    Path root = projectDir != null ? projectDir : ProjectDir.of(BenchCommand.class);
     return new BenchOptions(measurements, failovers, coverageYesFailovers, nodeTimeoutMs, portBase, masters, replicas,
         scaleFailovers, throughputSeconds, throughputRounds, warmupSeconds, pipeline, monitorSeconds, oracleIntervalMs,
         baselineMs, new LettuceWriter.Config(Duration.ofMillis(lettuceTimeoutMs), Duration.ofMillis(lettuceAdaptiveMs),
@@ -204,18 +205,6 @@ public final class BenchCommand implements Callable<Integer> {
         root.resolve("lab/target/failover-lab.jar"),
         childJvmOptions == null ? List.of() : childJvmOptions.stream().filter(option -> !option.isBlank()).toList(),
         redisBenchmark, phaseTimeout.duration());
-  }
-
-  /** The project this code was built in: lab/target/failover-lab.jar or lab/target/classes, three levels up. */
-  static Path defaultProjectDir() {
-    try {
-      Path location = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path root = location.getParent() == null || location.getParent().getParent() == null ? null
-          : location.getParent().getParent().getParent();
-      return root != null ? root : Path.of(".");
-    } catch (Exception e) {
-      return Path.of(".");
-    }
   }
 
   @Override

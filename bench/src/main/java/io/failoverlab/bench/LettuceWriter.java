@@ -1,5 +1,6 @@
 package io.failoverlab.bench;
 
+import io.failoverlab.clients.OpLog;
 import io.failoverlab.router.SlotHash;
 import io.failoverlab.router.load.CounterKeys;
 import io.lettuce.core.RedisURI;

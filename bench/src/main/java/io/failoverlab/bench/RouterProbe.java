@@ -1,5 +1,6 @@
 package io.failoverlab.bench;
 
+import io.failoverlab.clients.OpLog;
 import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.topology.ClusterNode;
 import io.failoverlab.common.topology.ClusterNodesParser;

@@ -133,7 +133,7 @@ public final class ClientRun extends VerticleBase {
     }
     String shard = shards.label(slot);
     long nanos = Math.max(0, Math.round(op.millis() * 1_000_000));
-    log.op(op.start(), op.end(), slot, op.ok());
+    log.timed(op.start(), op.end(), slot, op.ok());
     if (op.ok()) {
       long lost = ledger.acknowledged(op.key(), op.value());
       if (lost > 0) {

@@ -51,7 +51,7 @@ public final class OpLog {
   }
 
   /** An operation that started at {@code start} and completed at {@code end} (epoch ms). */
-  public synchronized void op(double start, double end, int slot, boolean ok) {
+  public synchronized void timed(double start, double end, int slot, boolean ok) {
     add(ops, new Op(start, end, slot, ok));
   }
 

@@ -65,9 +65,9 @@ class OpLogTest {
   @Test
   void unavailabilityEndsAtTheFirstSuccessStartedAfterTheFaultEvenWithoutAnError() {
     OpLog log = new OpLog("t");
-    log.op(999.0, 1000.5, 5, true);      // started before the fault: proves nothing
-    log.op(1001.0, 5001.25, 5, true);    // blocked 4 s on a frozen node, then answered
-    log.op(1002.0, 1003.0, 200, true);   // another shard
+    log.timed(999.0, 1000.5, 5, true);      // started before the fault: proves nothing
+    log.timed(1001.0, 5001.25, 5, true);    // blocked 4 s on a frozen node, then answered
+    log.timed(1002.0, 1003.0, 200, true);   // another shard
 
     assertThat(log.firstSuccessStartedAfter(SHARD, 1000.0)).isEqualTo(5001.25);
     assertThat(log.firstSuccessStartedAfter(SHARD, 6000.0)).isNull();

@@ -19,12 +19,21 @@ final class Banner {
         "failover-lab is running",
         clusterLines(lab),
         "  live page:    " + monitor + "/",
+        clientLines(lab),
         "  monitor:      " + monitor + "/api/topology  " + monitor + "/api/incidents  " + monitor + "/metrics",
         "  writer:       " + writer + "/stats  " + writer + "/health/ready",
         "  reader:       " + reader + "/stats  " + reader + "/health/ready",
         "  kill a node:  curl -X POST -H 'Authorization: Bearer " + lab.chaosToken() + "' -d '{\"node\":\"<host:port>\"}' "
             + monitor + "/api/chaos/crash",
         lab.cluster() == null ? "Press Ctrl-C to stop." : "Press Ctrl-C to stop (stops the cluster and removes its files).");
+  }
+
+  private static String clientLines(Lab lab) {
+    if (lab.clients() == null) {
+      return "  clients:      none under test (--clients lettuce,redis-py:tuned,... or --clients all)";
+    }
+    return "  clients:      " + String.join(", ", lab.clients().runs().stream().map(run -> run.label()).toList())
+        + " (on the event bus and in /metrics as service=<client:config>)";
   }
 
   private static String clusterLines(Lab lab) {

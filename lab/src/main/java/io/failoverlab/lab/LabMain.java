@@ -5,7 +5,9 @@ import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.drill.DrillCommand;
 import io.failoverlab.stack.Lab;
+import io.failoverlab.stack.LabClients;
 import io.failoverlab.stack.LabOptions;
+import io.failoverlab.stack.cli.ClientOptions;
 import io.failoverlab.stack.cli.ExitCode;
 import io.failoverlab.stack.cli.LocalClusterOptions;
 import io.failoverlab.stack.cli.ServicePortOptions;
@@ -38,6 +40,9 @@ public final class LabMain implements Callable<Integer> {
   @Mixin
   ServicePortOptions ports = new ServicePortOptions(8080, 8081, 8082);
 
+  @Mixin
+  ClientOptions clients;
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
@@ -56,10 +61,11 @@ public final class LabMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LabOptions options = options();
+    LabClients asked = clients.resolve(spec, LabMain.class);
     PrintWriter out = spec.commandLine().getOut();
     Lab lab;
     try {
-      lab = Lab.start(options, Env.system()).await(120, TimeUnit.SECONDS);
+      lab = Lab.start(options, Env.system(), asked).await(120, TimeUnit.SECONDS);
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("failover-lab: invalid configuration: " + e.getMessage());
       return ExitCode.USAGE;

@@ -1,8 +1,10 @@
 package io.failoverlab.stack;
 
+import io.failoverlab.clients.ClientHarness;
 import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.LogSettings;
+import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalRedisCluster;
 import io.failoverlab.monitor.MonitorSettings;
@@ -48,9 +50,14 @@ public final class Lab {
   private final Promise<Void> stopped = Promise.promise();
   private String chaosToken;
   private final Map<VerticleBase, String> deployments = new java.util.concurrent.ConcurrentHashMap<>();
+  private final LabClients clientsAsked;
+  private ClientHarness clients;
+  private Env base;
 
-  private Lab(LabOptions options, Vertx vertx, PrometheusMeterRegistry registry, LocalRedisCluster cluster) {
+  private Lab(LabOptions options, Vertx vertx, PrometheusMeterRegistry registry, LocalRedisCluster cluster,
+              LabClients clientsAsked) {
     this.options = options;
+    this.clientsAsked = clientsAsked;
     this.vertx = vertx;
     this.registry = registry;
     this.cluster = cluster;
@@ -73,11 +80,16 @@ public final class Lab {
    * variable in {@code env}) fail before anything starts; any later failure stops what was started.
    */
   public static Future<Lab> start(LabOptions options, Env env) {
+    return start(options, env, LabClients.none());
+  }
+
+  /** As {@link #start(LabOptions, Env)}, with clients under test beside the services once they are up. */
+  public static Future<Lab> start(LabOptions options, Env env, LabClients clients) {
     PrometheusMeterRegistry registry = MetricsSetup.newRegistry();
     Vertx vertx = newVertx(registry);
     LocalRedisCluster cluster = LocalRedisCluster.create(vertx, options.clusterConfig());
     cluster.leaveShutdownToOwner();
-    Lab lab = new Lab(options, vertx, registry, cluster);
+    Lab lab = new Lab(options, vertx, registry, cluster, clients);
     return lab.launch(env, String.join(",", cluster.seedAddresses()));
   }
 
@@ -86,12 +98,17 @@ public final class Lab {
    * through Redis commands: for drills against staging. {@link #cluster()} is null here.
    */
   public static Future<Lab> startExternal(LabOptions options, Env env) {
+    return startExternal(options, env, LabClients.none());
+  }
+
+  /** As {@link #startExternal(LabOptions, Env)}, with clients under test. */
+  public static Future<Lab> startExternal(LabOptions options, Env env, LabClients clients) {
     if (env.optional("REDIS_NODES").isEmpty()) {
       return Future.failedFuture(new ConfigException("REDIS_NODES", "required to work against an existing cluster"));
     }
     PrometheusMeterRegistry registry = MetricsSetup.newRegistry();
     Vertx vertx = newVertx(registry);
-    Lab lab = new Lab(options, vertx, registry, null);
+    Lab lab = new Lab(options, vertx, registry, null, clients);
     return lab.launch(env, env.optional("REDIS_NODES").get());
   }
 
@@ -114,12 +131,22 @@ public final class Lab {
     clusterStarted
         .compose(v -> deploy(monitor))
         .compose(v -> Future.join(deploy(writer), deploy(reader)))
+        .compose(v -> startClients())
         .onSuccess(v -> started.complete(this))
         .onFailure(error -> {
           LOG.error("event=lab_start_failed error=\"{}\"", error.toString(), error);
           stop().onComplete(ignored -> started.fail(error));
         });
     return started.future();
+  }
+
+  /** The clients under test, if any were asked for: each on the same event bus, registry and cluster. */
+  private Future<Void> startClients() {
+    if (!clientsAsked.any()) {
+      return Future.succeededFuture();
+    }
+    return ClientHarness.start(vertx, registry, clientsAsked.catalog(), clientsAsked.specs(), RedisSettings.fromEnv(base),
+        clientsAsked.settings()).onSuccess(harness -> clients = harness).mapEmpty();
   }
 
   private Future<String> deploy(VerticleBase service) {
@@ -138,7 +165,7 @@ public final class Lab {
     LogSettings.level(env);
     // The kill endpoint needs a token; a lab without one gets a fresh random one (printed at start).
     chaosToken = env.optional("CHAOS_TOKEN").orElseGet(Lab::randomToken);
-    Env base = env.with(Map.of("REDIS_NODES", seeds, "HTTP_HOST", options.httpHost(), "CHAOS_TOKEN", chaosToken));
+    base = env.with(Map.of("REDIS_NODES", seeds, "HTTP_HOST", options.httpHost(), "CHAOS_TOKEN", chaosToken));
     MonitorSettings monitorSettings = MonitorSettings.fromEnv(portEnv(base, options.monitorPort()));
     monitor = cluster == null
         ? new MonitorVerticle(monitorSettings, registry)
@@ -195,6 +222,11 @@ public final class Lab {
   /** The kill endpoint's token: CHAOS_TOKEN, or the one generated for this lab. */
   public String chaosToken() {
     return chaosToken;
+  }
+
+  /** The clients under test; null when none were asked for (or before they started). */
+  public ClientHarness clients() {
+    return clients;
   }
 
   /** The local cluster; null when the lab runs against an existing cluster. */
