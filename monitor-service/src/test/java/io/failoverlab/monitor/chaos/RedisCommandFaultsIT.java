@@ -7,7 +7,6 @@ import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
-import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalClusterConfig;
@@ -15,6 +14,7 @@ import io.failoverlab.localcluster.LocalNode;
 import io.failoverlab.localcluster.NodeState;
 import io.failoverlab.monitor.MonitorSettings;
 import io.failoverlab.monitor.MonitorVerticle;
+import io.failoverlab.testsupport.ClusterView;
 import io.failoverlab.testsupport.TestCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +25,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,24 +155,14 @@ class RedisCommandFaultsIT {
   }
 
   private static List<String> masters() {
-    TopologySnapshot snapshot = monitor.latestSnapshot();
-    return snapshot == null ? List.of() : snapshot.nodes().stream()
-        .filter(n -> "master".equals(n.role()) && n.slots() != null && !n.slots().isEmpty() && n.reachable())
-        .sorted((a, b) -> Integer.compare(firstSlot(a), firstSlot(b)))
-        .map(NodeStatus::address).toList();
-  }
-
-  private static int firstSlot(NodeStatus node) {
-    String first = node.slots().split("[-,]")[0];
-    return Integer.parseInt(first);
+    return ClusterView.masters(monitor.latestSnapshot());
   }
 
   private static String replicaOf(String master) {
-    return monitor.latestSnapshot().nodes().stream().filter(n -> master.equals(n.master()))
-        .map(NodeStatus::address).findFirst().orElseThrow();
+    return ClusterView.replicaOf(monitor.latestSnapshot(), master);
   }
 
-  private static java.util.Optional<NodeStatus> node(String address) {
-    return monitor.latestSnapshot().nodes().stream().filter(n -> n.address().equals(address)).findFirst();
+  private static Optional<NodeStatus> node(String address) {
+    return ClusterView.node(monitor.latestSnapshot(), address);
   }
 }
