@@ -3,12 +3,11 @@ package io.failoverlab.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.failoverlab.common.config.Env;
+import io.failoverlab.testsupport.Ports;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -65,11 +64,11 @@ class BenchSmokeIT {
     assertThat(report.getJsonArray("targets")).isNotEmpty();
     assertThat(report.getJsonArray("errors")).isEmpty();
 
-    for (int port : new int[] {8200, 8205, 8220, 8225, 18200, 18225}) {
-      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        assertThat(socket.getLocalPort()).as("port %d free again", port).isEqualTo(port);
-      }
-    }
+    // Both clusters' nodes are gone: their client ports and their cluster bus ports (+10000).
+    Ports.assertFree(8200, 8205);
+    Ports.assertFree(8220, 8225);
+    Ports.assertFree(18200, 18205);
+    Ports.assertFree(18220, 18225);
   }
 
   private static JsonObject table(JsonObject report, String titlePrefix) {

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.failoverlab.common.config.Env;
 import io.failoverlab.localcluster.LocalClusterConfig;
-import io.failoverlab.localcluster.LocalRedisCluster;
-import io.vertx.core.Vertx;
+import io.failoverlab.testsupport.TestCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -34,24 +34,18 @@ class DrillExternalIT {
   private static final int BASE = 7640;
   private static final Path OUT = Path.of("target", "drill-it");
 
-  private static Vertx vertx;
-  private static LocalRedisCluster cluster;
+  private static TestCluster redis;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    vertx = Vertx.vertx();
-    cluster = LocalRedisCluster.create(vertx, LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000)
-        .withRequireFullCoverage(true));
-    cluster.start().await(120, TimeUnit.SECONDS);
+    redis = TestCluster.start(LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000)
+        .withRequireFullCoverage(true), Duration.ofSeconds(120));
   }
 
   @AfterAll
-  static void stopCluster() throws Exception {
-    if (cluster != null) {
-      cluster.stop().await(60, TimeUnit.SECONDS);
-    }
-    if (vertx != null) {
-      vertx.close().await(30, TimeUnit.SECONDS);
+  static void stopCluster() {
+    if (redis != null) {
+      redis.close();
     }
   }
 
@@ -111,7 +105,7 @@ class DrillExternalIT {
     assertThat(thresholds.getJsonObject(1).getLong("actual")).isEqualTo(healthyShardErrors).isPositive();
     assertThat(thresholds.getJsonObject(1).getBoolean("passed")).isFalse();
     // The drill stopped its own services only: the cluster it was pointed at keeps running.
-    cluster.awaitHealthy(java.time.Duration.ofSeconds(60)).await(70, TimeUnit.SECONDS);
+    redis.cluster().awaitHealthy(Duration.ofSeconds(60)).await(70, TimeUnit.SECONDS);
   }
 
   @Test

@@ -2,14 +2,14 @@ package io.failoverlab.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.failoverlab.testsupport.Chromium;
+import io.failoverlab.testsupport.ProcessRun;
+import io.failoverlab.testsupport.TestDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's chromium, headless, on a local file: its rendered DOM and a screenshot. Needs the
@@ -18,13 +18,6 @@ import java.util.concurrent.TimeUnit;
 final class HeadlessChromium {
 
   private HeadlessChromium() {
-  }
-
-  static Path binary() {
-    String configured = System.getenv("CHROMIUM");
-    Path binary = Path.of(configured != null && !configured.isBlank() ? configured : "/usr/bin/chromium");
-    assertThat(Files.isExecutable(binary)).as("%s is needed for this test: apt-get install -y chromium", binary).isTrue();
-    return binary;
   }
 
   /** The DOM after the page rendered (--dump-dom). */
@@ -41,30 +34,17 @@ final class HeadlessChromium {
   private static String run(Path html, String... args) throws Exception {
     Path profile = Files.createTempDirectory("drill-chromium-");
     try {
-      List<String> command = new ArrayList<>(List.of(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-          "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-          "--user-data-dir=" + profile));
+      List<String> command = new ArrayList<>(List.of(Chromium.browser().toString()));
+      command.addAll(Chromium.headless(profile));
       command.addAll(List.of(args));
       command.add(html.toAbsolutePath().toUri().toString());
-      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> {
-        try {
-          return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-      if (!exited) {
-        process.destroyForcibly();
-      }
-      assertThat(exited).as("chromium finished within 60 s").isTrue();
-      assertThat(process.exitValue()).as("chromium exit code").isZero();
-      return stdout.get(10, TimeUnit.SECONDS);
+      ProcessRun chromium = ProcessRun.of(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD),
+          Duration.ofSeconds(60));
+      assertThat(chromium.exited()).as("chromium finished within 60 s").isTrue();
+      assertThat(chromium.exitCode()).as("chromium exit code").isZero();
+      return chromium.output();
     } finally {
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
+      TestDirs.delete(profile);
     }
   }
 }

@@ -10,6 +10,7 @@ import io.failoverlab.localcluster.LocalNode;
 import io.failoverlab.localcluster.NodeState;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
+import io.failoverlab.testsupport.ClusterView;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -2,18 +2,15 @@ package io.failoverlab.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.failoverlab.testsupport.JavaJar;
 import io.failoverlab.testsupport.Ports;
+import io.failoverlab.testsupport.ProcessRun;
 import io.failoverlab.testsupport.TestDirs;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,40 +26,15 @@ class DrillJarIT {
   @Test
   void anImpossibleThresholdFailsTheDrillWithExitCode1AndNamesIt() throws Exception {
     Path out = TestDirs.fresh(OUT.resolve("threshold"));
-    Path jar = Path.of("target", "failover-lab.jar");
-    assertThat(jar).exists();
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "drill", "--port-base", "7620", "--node-timeout-ms", "1000", "--failovers", "1",
-        "--max-unavailability-ms", "1", "--max-lost-writes", "1000000", "--out", out.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = JavaJar.command(Path.of("target", "failover-lab.jar"), "drill", "--port-base", "7620",
+        "--node-timeout-ms", "1000", "--failovers", "1", "--max-unavailability-ms", "1", "--max-lost-writes", "1000000",
+        "--out", out.toString());
     builder.environment().putAll(ENV);
     builder.environment().remove("REDIS_NODES");
-    Process drill = builder.start();
-    StringBuilder output = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(drill.getInputStream(), StandardCharsets.UTF_8))) {
-        lines.lines().forEach(line -> {
-          synchronized (output) {
-            output.append(line).append('\n');
-          }
-        });
-      } catch (Exception e) {
-        // The process ended; what was read is what it said.
-      }
-    });
-    reader.start();
-    boolean exited = drill.waitFor(180, TimeUnit.SECONDS);
-    if (!exited) {
-      drill.toHandle().destroy();
-      drill.waitFor(60, TimeUnit.SECONDS);
-    }
-    reader.join(10_000);
-    String said;
-    synchronized (output) {
-      said = output.toString();
-    }
-    assertThat(exited).as("drill finished; output:\n%s", said).isTrue();
-    assertThat(drill.exitValue()).as("exit code; output:\n%s", said).isEqualTo(1);
+    ProcessRun drill = ProcessRun.of(builder, Duration.ofSeconds(180));
+    String said = drill.output();
+    assertThat(drill.exited()).as("drill finished; output:\n%s", said).isTrue();
+    assertThat(drill.exitCode()).as("exit code; output:\n%s", said).isEqualTo(1);
     assertThat(said).contains("threshold missed: --max-unavailability-ms 1: worst write unavailability (ms)")
         .contains("(failover 1) > 1, MISSED")
         .contains("threshold --max-lost-writes 1000000:").contains(", met");

@@ -1,12 +1,11 @@
 package io.failoverlab.lab;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.failoverlab.testsupport.Chromium;
+import io.failoverlab.testsupport.TestDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -37,15 +36,13 @@ final class LiveBrowser implements AutoCloseable {
   }
 
   static LiveBrowser start(int width, int height) throws IOException {
-    Path chromium = executable("CHROMIUM", "/usr/bin/chromium", "chromium");
-    Path chromedriver = executable("CHROMEDRIVER", "/usr/bin/chromedriver", "chromium-driver");
+    Path chromium = Chromium.browser();
+    Path chromedriver = Chromium.driver();
     Path profile = Files.createTempDirectory("live-page-chromium-");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--hide-scrollbars",
-        "--force-device-scale-factor=1");
+    options.addArguments(Chromium.headless(profile));
+    options.addArguments("--window-size=" + width + "," + height, "--hide-scrollbars", "--force-device-scale-factor=1");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
@@ -60,17 +57,9 @@ final class LiveBrowser implements AutoCloseable {
           Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
       return new LiveBrowser(driver, profile);
     } catch (RuntimeException e) {
-      delete(profile);
+      TestDirs.delete(profile);
       throw e;
     }
-  }
-
-  private static Path executable(String variable, String fallback, String debianPackage) {
-    String configured = System.getenv(variable);
-    Path path = Path.of(configured != null && !configured.isBlank() ? configured : fallback);
-    assertThat(Files.isExecutable(path)).as("%s is needed for this test: apt-get install -y %s", path, debianPackage)
-        .isTrue();
-    return path;
   }
 
   ChromeDriver driver() {
@@ -111,20 +100,11 @@ final class LiveBrowser implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     try {
       driver.quit();
     } finally {
-      delete(profile);
-    }
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      TestDirs.delete(profile);
     }
   }
 }

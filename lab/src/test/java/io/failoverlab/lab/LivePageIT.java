@@ -12,6 +12,7 @@ import io.failoverlab.monitor.MonitorVerticle;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
 import io.failoverlab.stack.LocalClusterFaults;
+import io.failoverlab.testsupport.ClusterView;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;

@@ -14,15 +14,15 @@ import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalClusterConfig;
 import io.failoverlab.localcluster.LocalNode;
-import io.failoverlab.localcluster.LocalRedisCluster;
 import io.failoverlab.localcluster.NodeState;
+import io.failoverlab.testsupport.TestCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,8 +59,7 @@ class MonitorVerticleIT {
   private static final Duration FAILOVER_WAIT = Duration.ofSeconds(30);
 
   private static PrometheusMeterRegistry registry;
-  private static Vertx vertx;
-  private static LocalRedisCluster cluster;
+  private static TestCluster redis;
   private static MonitorVerticle monitor;
   private static WebClient http;
   private static final List<TopologyEvent> events = new CopyOnWriteArrayList<>();
@@ -70,38 +69,28 @@ class MonitorVerticleIT {
   @BeforeAll
   static void startClusterAndMonitor() throws Exception {
     registry = MetricsSetup.newRegistry();
-    vertx = MetricsSetup.newVertx(registry);
-    cluster = LocalRedisCluster.create(vertx, LocalClusterConfig.defaults().withPortBase(PORT_BASE)
-        .withNodeTimeoutMs(NODE_TIMEOUT_MS).withRequireFullCoverage(false));
-    cluster.start().await(120, TimeUnit.SECONDS);
-    vertx.eventBus().<JsonObject>consumer(Addresses.TOPOLOGY_EVENT, message -> events.add(TopologyEvent.fromJson(message.body())))
+    redis = TestCluster.start(MetricsSetup.newVertx(registry), LocalClusterConfig.defaults().withPortBase(PORT_BASE)
+        .withNodeTimeoutMs(NODE_TIMEOUT_MS).withRequireFullCoverage(false), Duration.ofSeconds(120));
+    EventBus bus = redis.vertx().eventBus();
+    bus.<JsonObject>consumer(Addresses.TOPOLOGY_EVENT, message -> events.add(TopologyEvent.fromJson(message.body())))
         .completion().await(5, TimeUnit.SECONDS);
-    vertx.eventBus().<JsonObject>consumer(Addresses.INCIDENT, message -> published.add(IncidentReport.fromJson(message.body())))
+    bus.<JsonObject>consumer(Addresses.INCIDENT, message -> published.add(IncidentReport.fromJson(message.body())))
         .completion().await(5, TimeUnit.SECONDS);
-    vertx.eventBus().<JsonObject>consumer(Addresses.TOPOLOGY_SNAPSHOT, message -> snapshots.incrementAndGet())
+    bus.<JsonObject>consumer(Addresses.TOPOLOGY_SNAPSHOT, message -> snapshots.incrementAndGet())
         .completion().await(5, TimeUnit.SECONDS);
     // One seed only: the monitor must find the other five nodes itself.
     Env env = new Env(Map.of("REDIS_NODES", "127.0.0.1:" + PORT_BASE, "HTTP_PORT", "0",
         "MONITOR_POLL_MS", Integer.toString(POLL_MS), "REDIS_COMMAND_TIMEOUT_MS", Integer.toString(COMMAND_TIMEOUT_MS),
         "INCIDENT_QUIET_MS", "1500"));
     monitor = new MonitorVerticle(MonitorSettings.fromEnv(env), registry);
-    vertx.deployVerticle(monitor).await(30, TimeUnit.SECONDS);
-    http = WebClient.create(vertx);
+    redis.vertx().deployVerticle(monitor).await(30, TimeUnit.SECONDS);
+    http = WebClient.create(redis.vertx());
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
-    try {
-      if (cluster != null) {
-        cluster.stop().await(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-      if (vertx != null) {
-        vertx.close().await(30, TimeUnit.SECONDS);
-      }
+    if (redis != null) {
+      redis.close();
     }
     assertThat(redisServersOnOurPorts()).as("redis-server processes left on ports %d-%d", PORT_BASE, PORT_BASE + 5)
         .isEmpty();
@@ -110,12 +99,12 @@ class MonitorVerticleIT {
   @BeforeEach
   void clusterIsHealthy() throws Exception {
     // A test that failed half-way may have left a node down: the next one starts from a whole cluster.
-    for (LocalNode node : cluster.nodes()) {
+    for (LocalNode node : redis.cluster().nodes()) {
       if (node.state() == NodeState.CRASHED) {
-        cluster.restart(node.port()).await(30, TimeUnit.SECONDS);
+        redis.cluster().restart(node.port()).await(30, TimeUnit.SECONDS);
       }
     }
-    cluster.awaitHealthy(Duration.ofSeconds(60)).await(70, TimeUnit.SECONDS);
+    redis.cluster().awaitHealthy(Duration.ofSeconds(60)).await(70, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       TopologySnapshot snapshot = monitor.latestSnapshot();
       return snapshot != null && snapshot.nodes().size() == 6 && snapshot.masters() == 3
@@ -158,7 +147,7 @@ class MonitorVerticleIT {
     events.clear();
     monitor.faultInjected(new JsonObject().put("action", "crash").put("node", "127.0.0.1:7100"));
     long crashAt = System.currentTimeMillis();
-    cluster.crash(7100).await(20, TimeUnit.SECONDS);
+    redis.cluster().crash(7100).await(20, TimeUnit.SECONDS);
     // What the writer would say (no writer in this module): its outage on the shard starts now.
     publishOutage(OutageEvent.Phase.START, shard, crashAt, crashAt);
 
@@ -201,7 +190,7 @@ class MonitorVerticleIT {
         .isEqualTo("127.0.0.1:7100");
     assertThat(published).anyMatch(report -> report.id().equals(incident.id()) && report.open());
 
-    cluster.restart(7100).await(30, TimeUnit.SECONDS);
+    redis.cluster().restart(7100).await(30, TimeUnit.SECONDS);
     TopologyEvent demoted = awaitEvent(Type.DEMOTED, "127.0.0.1:7100");
     assertThat(demoted.data().getString("master")).isEqualTo("127.0.0.1:7103");
     await().atMost(FAILOVER_WAIT).until(() -> published.stream()
@@ -218,7 +207,7 @@ class MonitorVerticleIT {
     int snapshotsBefore = snapshots.get();
     long hangAt = System.currentTimeMillis();
     Duration hang = Duration.ofSeconds(5);
-    cluster.hang(7101, hang).await(10, TimeUnit.SECONDS);
+    redis.cluster().hang(7101, hang).await(10, TimeUnit.SECONDS);
 
     TopologyEvent fail = awaitEvent(Type.NODE_FAIL, "127.0.0.1:7101");
     TopologyEvent promoted = awaitEvent(Type.PROMOTED, "127.0.0.1:7104");
@@ -251,7 +240,7 @@ class MonitorVerticleIT {
   // ---- helpers
 
   private static void publishOutage(OutageEvent.Phase phase, String shard, long startedAt, long at) {
-    vertx.eventBus().publish(Addresses.CLIENT_OUTAGE, new OutageEvent("writer", "it-writer", phase, shard, at,
+    redis.vertx().eventBus().publish(Addresses.CLIENT_OUTAGE, new OutageEvent("writer", "it-writer", phase, shard, at,
         startedAt, phase == OutageEvent.Phase.END ? at - startedAt : 0, Map.of("connection", 1L), 0).toJson());
   }
 

@@ -8,17 +8,13 @@ import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalClusterConfig;
-import io.failoverlab.localcluster.LocalRedisCluster;
 import io.failoverlab.router.load.CounterKeys;
+import io.failoverlab.testsupport.RedisCli;
+import io.failoverlab.testsupport.TestCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -34,31 +30,26 @@ class ReaderServiceIT {
   private static final int BASE = 7510;
   private static final String PREFIX = "readerit" + System.nanoTime();
 
-  private static Vertx vertx;
-  private static LocalRedisCluster cluster;
+  private static TestCluster redis;
   private static ReaderVerticle reader;
   private static WebClient http;
 
   @BeforeAll
   static void start() throws Exception {
     PrometheusMeterRegistry registry = MetricsSetup.newRegistry();
-    vertx = MetricsSetup.newVertx(registry);
-    cluster = LocalRedisCluster.create(vertx, LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000));
-    cluster.start().await(90, TimeUnit.SECONDS);
-    Env env = new Env(Map.of("REDIS_NODES", String.join(",", cluster.seedAddresses()), "HTTP_PORT", "0",
+    redis = TestCluster.start(MetricsSetup.newVertx(registry),
+        LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000), Duration.ofSeconds(90));
+    Env env = new Env(Map.of("REDIS_NODES", redis.seeds(), "HTTP_PORT", "0",
         "READER_RATE", "300", "KEY_COUNT", "3", "KEY_PREFIX", PREFIX));
     reader = new ReaderVerticle(ReaderVerticle.settings(env), ReaderVerticle.readFrom(env), registry);
-    vertx.deployVerticle(reader).await(30, TimeUnit.SECONDS);
-    http = WebClient.create(vertx);
+    redis.vertx().deployVerticle(reader).await(30, TimeUnit.SECONDS);
+    http = WebClient.create(redis.vertx());
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (vertx != null) {
-      vertx.close().await(30, TimeUnit.SECONDS);
+  static void stop() {
+    if (redis != null) {
+      redis.close();
     }
   }
 
@@ -70,31 +61,22 @@ class ReaderServiceIT {
   @Test
   void readsBelowTheAcknowledgedFloorAreLostWritesAndFallingValuesAreRegressions() throws Exception {
     String key = new CounterKeys(PREFIX, 3).names().get(1);
-    redisCli("SET", key, "50");
+    RedisCli.at(BASE).cluster().ok("SET", key, "50");
     await().atMost(Duration.ofSeconds(20)).until(() -> totals().getLong("succeeded") > 50);
     assertThat(totals().getLong("lostWrites")).isZero();
     assertThat(totals().getLong("readRegressions")).isZero();
 
     // The writer says it was acknowledged up to 80; the server holds 50: 30 acknowledged writes are gone.
-    vertx.eventBus().publish(Addresses.WRITER_FLOORS,
+    redis.vertx().eventBus().publish(Addresses.WRITER_FLOORS,
         new AckFloors("writer-1", System.currentTimeMillis(), Map.of(key, new AckFloors.Floor(80, 0))).toJson());
     await().atMost(Duration.ofSeconds(20)).until(() -> totals().getLong("lostWrites") == 30);
 
-    redisCli("SET", key, "40");
+    RedisCli.at(BASE).cluster().ok("SET", key, "40");
     await().atMost(Duration.ofSeconds(20)).until(() -> totals().getLong("readRegressions") >= 1);
     // Ten more missing below the same floor: counted once, not on every read.
     await().atMost(Duration.ofSeconds(20)).until(() -> totals().getLong("lostWrites") == 40);
     long reads = totals().getLong("succeeded");
     await().atMost(Duration.ofSeconds(20)).until(() -> totals().getLong("succeeded") > reads + 100);
     assertThat(totals().getLong("lostWrites")).isEqualTo(40);
-  }
-
-  private static void redisCli(String... command) throws IOException, InterruptedException {
-    List<String> args = new ArrayList<>(List.of("redis-cli", "-c", "-p", Integer.toString(BASE)));
-    args.addAll(List.of(command));
-    Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(output).as("redis-cli %s", args).contains("OK");
   }
 }

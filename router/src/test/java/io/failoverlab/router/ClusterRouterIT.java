@@ -7,11 +7,10 @@ import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.localcluster.LocalClusterConfig;
-import io.failoverlab.localcluster.LocalRedisCluster;
 import io.failoverlab.router.load.CounterKeys;
+import io.failoverlab.testsupport.TestCluster;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
@@ -35,24 +34,18 @@ class ClusterRouterIT {
   private static final int BASE = 7300;
   private static final Duration FAILOVER = Duration.ofSeconds(30);
 
-  private static Vertx vertx;
-  private static LocalRedisCluster cluster;
+  private static TestCluster redis;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    vertx = Vertx.vertx();
-    cluster = LocalRedisCluster.create(vertx, LocalClusterConfig.defaults()
-        .withPortBase(BASE).withNodeTimeoutMs(1000).withRequireFullCoverage(false));
-    cluster.start().await(90, TimeUnit.SECONDS);
+    redis = TestCluster.start(LocalClusterConfig.defaults()
+        .withPortBase(BASE).withNodeTimeoutMs(1000).withRequireFullCoverage(false), Duration.ofSeconds(90));
   }
 
   @AfterAll
-  static void stopCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (vertx != null) {
-      vertx.close().await(30, TimeUnit.SECONDS);
+  static void stopCluster() {
+    if (redis != null) {
+      redis.close();
     }
   }
 
@@ -71,7 +64,7 @@ class ClusterRouterIT {
   /** Fails {@code master} (crash, or hang past the node timeout), returns the router's lag behind the oracle. */
   private long failOverOnce(int master, int replica, boolean hang) throws Exception {
     int shard = (master - BASE) % 3;
-    Traffic traffic = new Traffic(vertx.getOrCreateContext());
+    Traffic traffic = new Traffic(redis.vertx().getOrCreateContext());
     traffic.start().await(30, TimeUnit.SECONDS);
     await().atMost(FAILOVER).until(() -> traffic.successes.get(0) > 20 && traffic.successes.get(1) > 20
         && traffic.successes.get(2) > 20);
@@ -79,9 +72,9 @@ class ClusterRouterIT {
 
     long faultAt = System.currentTimeMillis();
     if (hang) {
-      cluster.hang(master, Duration.ofSeconds(6)).await(30, TimeUnit.SECONDS);
+      redis.cluster().hang(master, Duration.ofSeconds(6)).await(30, TimeUnit.SECONDS);
     } else {
-      cluster.crash(master).await(30, TimeUnit.SECONDS);
+      redis.cluster().crash(master).await(30, TimeUnit.SECONDS);
     }
     traffic.markFault(faultAt);
     await().atMost(FAILOVER).until(() -> traffic.oracleFirstSuccess.get() > 0
@@ -104,12 +97,12 @@ class ClusterRouterIT {
         traffic.firstSuccessAfterFault.get(shard) - faultAt, lag);
 
     if (hang) {
-      await().atMost(FAILOVER).until(() -> cluster.nodes().stream()
+      await().atMost(FAILOVER).until(() -> redis.cluster().nodes().stream()
           .allMatch(node -> node.state() == io.failoverlab.localcluster.NodeState.RUNNING));
     } else {
-      cluster.restart(master).await(30, TimeUnit.SECONDS);
+      redis.cluster().restart(master).await(30, TimeUnit.SECONDS);
     }
-    cluster.awaitHealthy(FAILOVER).await(60, TimeUnit.SECONDS);
+    redis.cluster().awaitHealthy(FAILOVER).await(60, TimeUnit.SECONDS);
     return lag;
   }
 
@@ -138,7 +131,7 @@ class ClusterRouterIT {
         RedisSettings settings = RedisSettings.fromEnv(new Env(Map.of(
             "REDIS_NODES", "127.0.0.1:" + BASE + ",127.0.0.1:" + (BASE + 1),
             "REDIS_OPERATION_TIMEOUT_MS", "10000")));
-        router = new ClusterRouter(vertx, settings, ReadFrom.MASTER);
+        router = new ClusterRouter(redis.vertx(), settings, ReadFrom.MASTER);
         return router.start().onSuccess(v -> {
           for (int shard = 0; shard < 3; shard++) {
             loop(shard);
@@ -169,7 +162,7 @@ class ClusterRouterIT {
         } else {
           failedOps.incrementAndGet(shard);
         }
-        vertx.setTimer(1, id -> loop(shard));
+        redis.vertx().setTimer(1, id -> loop(shard));
       });
     }
 
@@ -178,7 +171,7 @@ class ClusterRouterIT {
       String key = keys.names().get(shard);
       String tag = key.substring(key.indexOf('{'), key.indexOf('}') + 1);
       context.runOnContext(v -> {
-        oracleLink = new NodeLink(vertx, new HostAndPort("127.0.0.1", replica),
+        oracleLink = new NodeLink(redis.vertx(), new HostAndPort("127.0.0.1", replica),
             RedisSettings.fromEnv(new Env(Map.of())), false);
         oracleTick("oracle" + tag);
       });
@@ -192,7 +185,7 @@ class ClusterRouterIT {
         if (result.succeeded()) {
           oracleFirstSuccess.compareAndSet(0, System.currentTimeMillis());
         } else {
-          vertx.setTimer(2, id -> oracleTick(key));
+          redis.vertx().setTimer(2, id -> oracleTick(key));
         }
       });
     }

@@ -11,6 +11,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.testsupport.RedisCli;
+import io.failoverlab.testsupport.TestDirs;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -56,7 +58,7 @@ class NodeDiesDuringHandshakeIT {
     redis = new ProcessBuilder("redis-server", "--port", Integer.toString(PORT), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", dir.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> "PONG".equals(cli("PING")));
+    await().atMost(Duration.ofSeconds(10)).until(RedisCli.at(PORT)::answersPing);
     vertx = Vertx.vertx();
   }
 
@@ -66,9 +68,7 @@ class NodeDiesDuringHandshakeIT {
     vertx.close().await(10, TimeUnit.SECONDS);
     logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(logged);
     configureLogging("/logback-test.xml");
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    }
+    TestDirs.delete(dir);
   }
 
   @Test
@@ -122,18 +122,6 @@ class NodeDiesDuringHandshakeIT {
   private void signal(String name) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(redis.pid())).start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", name).isTrue();
-  }
-
-  private static String cli(String... args) throws Exception {
-    String[] command = new String[args.length + 3];
-    command[0] = "redis-cli";
-    command[1] = "-p";
-    command[2] = Integer.toString(PORT);
-    System.arraycopy(args, 0, command, 3, args.length);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes()).trim();
-    process.waitFor(10, TimeUnit.SECONDS);
-    return out;
   }
 
   private void configureLogging(String resource) throws Exception {

@@ -8,15 +8,15 @@ import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.AckFloors;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalClusterConfig;
-import io.failoverlab.localcluster.LocalRedisCluster;
+import io.failoverlab.testsupport.JavaJar;
+import io.failoverlab.testsupport.ProcessRun;
+import io.failoverlab.testsupport.RedisCli;
+import io.failoverlab.testsupport.TestCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +32,7 @@ class WriterServiceIT {
 
   private static final int BASE = 7500;
 
-  private static Vertx vertx;
-  private static LocalRedisCluster cluster;
+  private static TestCluster redis;
   private static PrometheusMeterRegistry registry;
   private static WriterVerticle writer;
   private static WebClient http;
@@ -42,24 +41,20 @@ class WriterServiceIT {
   @BeforeAll
   static void start() throws Exception {
     registry = MetricsSetup.newRegistry();
-    vertx = MetricsSetup.newVertx(registry);
-    cluster = LocalRedisCluster.create(vertx, LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000));
-    cluster.start().await(90, TimeUnit.SECONDS);
-    vertx.eventBus().<JsonObject>consumer(Addresses.WRITER_FLOORS, m -> floors.add(AckFloors.fromJson(m.body())));
-    Env env = new Env(Map.of("REDIS_NODES", String.join(",", cluster.seedAddresses()), "HTTP_PORT", "0",
+    redis = TestCluster.start(MetricsSetup.newVertx(registry),
+        LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000), Duration.ofSeconds(90));
+    redis.vertx().eventBus().<JsonObject>consumer(Addresses.WRITER_FLOORS, m -> floors.add(AckFloors.fromJson(m.body())));
+    Env env = new Env(Map.of("REDIS_NODES", redis.seeds(), "HTTP_PORT", "0",
         "WRITER_RATE", "400", "KEY_COUNT", "12", "KEY_PREFIX", "writerit" + System.nanoTime()));
     writer = new WriterVerticle(WriterVerticle.settings(env), registry);
-    vertx.deployVerticle(writer).await(30, TimeUnit.SECONDS);
-    http = WebClient.create(vertx);
+    redis.vertx().deployVerticle(writer).await(30, TimeUnit.SECONDS);
+    http = WebClient.create(redis.vertx());
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (vertx != null) {
-      vertx.close().await(30, TimeUnit.SECONDS);
+  static void stop() {
+    if (redis != null) {
+      redis.close();
     }
   }
 
@@ -94,7 +89,7 @@ class WriterServiceIT {
     String key = floors.get(floors.size() - 1).floors().keySet().iterator().next();
     await().atMost(Duration.ofSeconds(20)).until(() -> floors.get(floors.size() - 1).floors().get(key).value() > 10);
     // What a failover to an out-of-date replica does: the server forgets acknowledged increments.
-    redisCli("SET", key, "0");
+    RedisCli.at(BASE).cluster().ok("SET", key, "0");
     await().atMost(Duration.ofSeconds(20)).until(() ->
         get("/stats").bodyAsJsonObject().getJsonObject("totals").getLong("lostWrites", 0L) > 10);
     assertThat(get("/metrics").bodyAsString()).containsPattern("failoverlab_lost_writes_total\\{service=\"writer\"} [1-9]");
@@ -102,24 +97,11 @@ class WriterServiceIT {
 
   @Test
   void theJarRefusesBadConfigurationNamingTheVariable() throws Exception {
-    Path jar = Path.of("target", "writer-service.jar");
-    assertThat(jar).exists();
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString()).redirectErrorStream(true);
+    ProcessBuilder builder = JavaJar.command(Path.of("target", "writer-service.jar"));
     builder.environment().put("WRITER_RATE", "lots");
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(2);
-    assertThat(output).contains("WRITER_RATE").contains("lots");
-  }
-
-  private static void redisCli(String... command) throws IOException, InterruptedException {
-    List<String> args = new java.util.ArrayList<>(List.of("redis-cli", "-c", "-p", Integer.toString(BASE)));
-    args.addAll(List.of(command));
-    Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(output).as("redis-cli %s", args).contains("OK");
+    ProcessRun run = ProcessRun.of(builder, Duration.ofSeconds(60));
+    assertThat(run.exited()).isTrue();
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("WRITER_RATE").contains("lots");
   }
 }

@@ -10,16 +10,17 @@ import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ClientStats;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalClusterConfig;
-import io.failoverlab.localcluster.LocalRedisCluster;
 import io.failoverlab.monitor.MonitorSettings;
 import io.failoverlab.monitor.MonitorVerticle;
 import io.failoverlab.reader.ReaderVerticle;
+import io.failoverlab.testsupport.JavaJar;
+import io.failoverlab.testsupport.ProcessRun;
+import io.failoverlab.testsupport.RedisCli;
+import io.failoverlab.testsupport.TestCluster;
 import io.failoverlab.writer.WriterVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -44,35 +45,27 @@ class AuthenticationIT {
   private static final String USER = "failoverlab-app";
   private static final String USER_PASSWORD = "app-user-pass-123";
 
-  private static Vertx vertx;
-  private static LocalRedisCluster cluster;
+  private static TestCluster redis;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = MetricsSetup.newVertx(MetricsSetup.newRegistry());
-    cluster = LocalRedisCluster.create(vertx, LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000)
-        .withPassword(PASSWORD));
-    cluster.start().await(120, TimeUnit.SECONDS);
+    redis = TestCluster.start(MetricsSetup.newVertx(MetricsSetup.newRegistry()), LocalClusterConfig.defaults()
+        .withPortBase(BASE).withNodeTimeoutMs(1000).withPassword(PASSWORD), Duration.ofSeconds(120));
     for (int port = BASE; port < BASE + 6; port++) {
-      String reply = cli(port, "-a", PASSWORD, "--no-auth-warning", "ACL", "SETUSER", USER, "on", ">" + USER_PASSWORD,
-          "~*", "&*", "+@all");
-      assertThat(reply).as("ACL SETUSER on %d", port).contains("OK");
+      RedisCli.at(port).password(PASSWORD).ok("ACL", "SETUSER", USER, "on", ">" + USER_PASSWORD, "~*", "&*", "+@all");
     }
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (vertx != null) {
-      vertx.close().await(30, TimeUnit.SECONDS);
+  static void stop() {
+    if (redis != null) {
+      redis.close();
     }
   }
 
   private static Env env(Map<String, String> credentials) {
     Map<String, String> vars = new HashMap<>(credentials);
-    vars.put("REDIS_NODES", String.join(",", cluster.seedAddresses()));
+    vars.put("REDIS_NODES", redis.seeds());
     vars.put("HTTP_PORT", "0");
     vars.put("KEY_PREFIX", "auth" + System.nanoTime());
     return new Env(vars);
@@ -80,6 +73,7 @@ class AuthenticationIT {
 
   @Test
   void servicesWorkWithThePasswordAndWithAnAclUser() throws Exception {
+    Vertx vertx = redis.vertx();
     for (Map<String, String> credentials : List.of(Map.of("REDIS_PASSWORD", PASSWORD),
         Map.of("REDIS_USER", USER, "REDIS_PASSWORD", USER_PASSWORD))) {
       Env env = env(credentials);
@@ -114,7 +108,7 @@ class AuthenticationIT {
     for (Map<String, String> wrong : List.of(Map.of("REDIS_PASSWORD", "not-the-password"),
         Map.of("REDIS_USER", USER, "REDIS_PASSWORD", "not-the-password"), Map.<String, String>of())) {
       services.forEach((name, create) -> assertThatThrownBy(
-          () -> vertx.deployVerticle(create.apply(env(wrong))).await(30, TimeUnit.SECONDS))
+          () -> redis.vertx().deployVerticle(create.apply(env(wrong))).await(30, TimeUnit.SECONDS))
           .as("%s with %s", name, wrong.keySet())
           .isInstanceOf(ConfigException.class)
           .hasMessageStartingWith("REDIS_PASSWORD:")
@@ -124,33 +118,13 @@ class AuthenticationIT {
 
   @Test
   void theServiceJarExitsWithCodeTwoAndSaysWhy() throws Exception {
-    Path jar = Path.of("..", "writer-service", "target", "writer-service.jar");
-    assertThat(jar).exists();
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString()).redirectErrorStream(true);
+    ProcessBuilder builder = JavaJar.command(Path.of("..", "writer-service", "target", "writer-service.jar"));
     builder.environment().put("REDIS_NODES", "127.0.0.1:" + BASE);
     builder.environment().put("REDIS_PASSWORD", "not-the-password");
     builder.environment().put("HTTP_PORT", "0");
-    Path log = Files.createTempFile("writer-auth", ".log");
-    Process process = builder.redirectOutput(log.toFile()).start();
-    try {
-      boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-      String output = Files.readString(log);
-      assertThat(exited).as("the writer exits by itself; it printed: %s", output).isTrue();
-      assertThat(process.exitValue()).as(output).isEqualTo(2);
-      assertThat(output).contains("invalid configuration: REDIS_PASSWORD:").contains("WRONGPASS");
-    } finally {
-      process.destroyForcibly();
-      Files.deleteIfExists(log);
-    }
-  }
-
-  private static String cli(int port, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return out;
+    ProcessRun run = ProcessRun.of(builder, Duration.ofSeconds(60));
+    assertThat(run.exited()).as("the writer exits by itself; it printed: %s", run.output()).isTrue();
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+    assertThat(run.output()).contains("invalid configuration: REDIS_PASSWORD:").contains("WRONGPASS");
   }
 }

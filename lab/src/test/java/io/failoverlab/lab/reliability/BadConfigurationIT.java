@@ -2,11 +2,12 @@ package io.failoverlab.lab.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import io.failoverlab.testsupport.JavaJar;
+import io.failoverlab.testsupport.ProcessRun;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,23 +26,12 @@ class BadConfigurationIT {
       "monitor-service | CHAOS_TOKEN      | short",
       "monitor-service | LOG_LEVEL        | LOUD"})
   void theJarExitsWithCodeTwoNamingTheVariable(String service, String variable, String value) throws Exception {
-    Path jar = Path.of("..", service, "target", service + ".jar");
-    assertThat(jar).exists();
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString());
+    ProcessBuilder builder = JavaJar.command(Path.of("..", service, "target", service + ".jar"));
     builder.environment().putAll(Map.of("REDIS_NODES", "127.0.0.1:8399", "HTTP_PORT", "0", variable, value));
-    Path log = Files.createTempFile(service, ".log");
-    Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try {
-      boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-      String output = Files.readString(log);
-      assertThat(exited).as("%s exits by itself; it printed: %s", service, output).isTrue();
-      assertThat(process.exitValue()).as(output).isEqualTo(2);
-      assertThat(output).contains(service + ": invalid configuration: " + variable + ":");
-      assertThat(List.of(output.split("\n"))).noneMatch(line -> line.contains("event=service_started"));
-    } finally {
-      process.destroyForcibly();
-      Files.deleteIfExists(log);
-    }
+    ProcessRun run = ProcessRun.of(builder, Duration.ofSeconds(60));
+    assertThat(run.exited()).as("%s exits by itself; it printed: %s", service, run.output()).isTrue();
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+    assertThat(run.output()).contains(service + ": invalid configuration: " + variable + ":");
+    assertThat(List.of(run.output().split("\n"))).noneMatch(line -> line.contains("event=service_started"));
   }
 }

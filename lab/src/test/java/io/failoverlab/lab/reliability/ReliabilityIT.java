@@ -7,18 +7,18 @@ import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.ClientStats;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.metrics.MetricsSetup;
-import io.failoverlab.lab.ClusterView;
 import io.failoverlab.localcluster.LocalNode;
 import io.failoverlab.localcluster.NodeState;
 import io.failoverlab.monitor.MonitorSettings;
 import io.failoverlab.monitor.MonitorVerticle;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
+import io.failoverlab.testsupport.ClusterView;
+import io.failoverlab.testsupport.RedisCli;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -179,7 +179,7 @@ class ReliabilityIT {
     long lostAtMost = 0;
     for (String key : keys.fieldNames()) {
       JsonObject entry = keys.getJsonObject(key);
-      long value = counter(port(replica), key);
+      long value = RedisCli.at(port(replica)).cluster().counter(key);
       lostAtLeast += Math.max(0, entry.getLong("acknowledged") - value);
       lostAtMost += Math.max(0, entry.getLong("acknowledged") + entry.getLong("unknownOutcome") - value);
     }
@@ -273,14 +273,4 @@ class ReliabilityIT {
     assertThat(matcher.find()).as("series %s in /metrics", series).isTrue();
     return (long) Double.parseDouble(matcher.group(1));
   }
-
-  /** The counter as the server holds it, read with redis-cli (not through our own client). */
-  private static long counter(int port, String key) throws Exception {
-    Process cli = new ProcessBuilder("redis-cli", "-c", "-p", Integer.toString(port), "GET", key)
-        .redirectErrorStream(true).start();
-    String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return out.isEmpty() ? 0 : Long.parseLong(out);
-  }
-
 }

@@ -13,12 +13,12 @@ import io.failoverlab.localcluster.LocalNode;
 import io.failoverlab.measure.FailoverRecord;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
+import io.failoverlab.testsupport.RedisCli;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -249,24 +248,12 @@ class SoakIT {
   private static long redisConnections(Lab lab) {
     long total = 0;
     for (LocalNode node : lab.cluster().nodes()) {
-      Matcher matcher = Pattern.compile("connected_clients:(\\d+)").matcher(cli(node.port(), "INFO", "clients"));
+      String clients = RedisCli.at(node.port()).run("INFO", "clients");
+      Matcher matcher = Pattern.compile("connected_clients:(\\d+)").matcher(clients);
       assertThat(matcher.find()).as("INFO clients of %d", node.port()).isTrue();
       total += Long.parseLong(matcher.group(1)) - 1;
     }
     return total;
-  }
-
-  private static String cli(int port, String... args) {
-    List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      return out;
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static long succeeded(Lab lab, String service) throws IOException {

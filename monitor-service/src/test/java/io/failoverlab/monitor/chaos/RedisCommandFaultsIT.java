@@ -7,17 +7,16 @@ import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
-import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalClusterConfig;
 import io.failoverlab.localcluster.LocalNode;
-import io.failoverlab.localcluster.LocalRedisCluster;
 import io.failoverlab.localcluster.NodeState;
 import io.failoverlab.monitor.MonitorSettings;
 import io.failoverlab.monitor.MonitorVerticle;
+import io.failoverlab.testsupport.ClusterView;
+import io.failoverlab.testsupport.TestCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +25,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,8 +46,7 @@ class RedisCommandFaultsIT {
   private static final String TOKEN = "redis-command-faults-it-token";
   private static final Duration FAILOVER = Duration.ofSeconds(30);
 
-  private static Vertx vertx;
-  private static LocalRedisCluster cluster;
+  private static TestCluster redis;
   private static MonitorVerticle monitor;
   private static MonitorVerticle monitorWithoutToken;
   private static WebClient http;
@@ -55,33 +54,28 @@ class RedisCommandFaultsIT {
   @BeforeAll
   static void start() throws Exception {
     PrometheusMeterRegistry registry = MetricsSetup.newRegistry();
-    vertx = MetricsSetup.newVertx(registry);
-    cluster = LocalRedisCluster.create(vertx, LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000)
-        .withRequireFullCoverage(false));
-    cluster.start().await(120, TimeUnit.SECONDS);
-    String seeds = String.join(",", cluster.seedAddresses());
+    redis = TestCluster.start(MetricsSetup.newVertx(registry), LocalClusterConfig.defaults().withPortBase(BASE)
+        .withNodeTimeoutMs(1000).withRequireFullCoverage(false), Duration.ofSeconds(120));
+    String seeds = redis.seeds();
     monitor = new MonitorVerticle(MonitorSettings.fromEnv(new Env(Map.of("REDIS_NODES", seeds, "HTTP_PORT", "0",
         "MONITOR_POLL_MS", "100", "CHAOS_TOKEN", TOKEN))), registry);
-    vertx.deployVerticle(monitor).await(30, TimeUnit.SECONDS);
+    redis.vertx().deployVerticle(monitor).await(30, TimeUnit.SECONDS);
     monitorWithoutToken = new MonitorVerticle(MonitorSettings.fromEnv(new Env(Map.of("REDIS_NODES", seeds,
         "HTTP_PORT", "0"))), MetricsSetup.newRegistry());
-    vertx.deployVerticle(monitorWithoutToken).await(30, TimeUnit.SECONDS);
-    http = WebClient.create(vertx);
+    redis.vertx().deployVerticle(monitorWithoutToken).await(30, TimeUnit.SECONDS);
+    http = WebClient.create(redis.vertx());
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (vertx != null) {
-      vertx.close().await(30, TimeUnit.SECONDS);
+  static void stop() {
+    if (redis != null) {
+      redis.close();
     }
   }
 
   @BeforeEach
   void healthy() throws Exception {
-    cluster.awaitHealthy(FAILOVER).await(60, TimeUnit.SECONDS);
+    redis.cluster().awaitHealthy(FAILOVER).await(60, TimeUnit.SECONDS);
     await().atMost(FAILOVER).until(() -> masters().size() == 3
         && monitor.latestSnapshot().nodes().stream().allMatch(NodeStatus::reachable));
   }
@@ -94,7 +88,7 @@ class RedisCommandFaultsIT {
         .sendBuffer(Buffer.buffer("{\"node\": \"" + masters().get(0) + "\"}")).await(10, TimeUnit.SECONDS);
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.bodyAsJsonObject().getString("error")).contains("CHAOS_TOKEN");
-    assertThat(cluster.nodes()).allMatch(node -> node.state() == NodeState.RUNNING);
+    assertThat(redis.cluster().nodes()).allMatch(node -> node.state() == NodeState.RUNNING);
   }
 
   @Test
@@ -121,11 +115,11 @@ class RedisCommandFaultsIT {
   void crashIsShutdownAndTheProcessIsGone() throws Exception {
     String master = masters().get(1);
     String replica = replicaOf(master);
-    LocalNode process = cluster.nodes().stream().filter(n -> n.address().equals(master)).findFirst().orElseThrow();
+    LocalNode process = redis.cluster().nodes().stream().filter(n -> n.address().equals(master)).findFirst().orElseThrow();
     post("crash", "{\"node\": \"" + master + "\"}", 202);
     await().atMost(FAILOVER).until(() -> !ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false));
     await().atMost(FAILOVER).until(() -> masters().contains(replica));
-    cluster.restart(process.port()).await(30, TimeUnit.SECONDS);
+    redis.cluster().restart(process.port()).await(30, TimeUnit.SECONDS);
   }
 
   @Test
@@ -134,13 +128,13 @@ class RedisCommandFaultsIT {
     String master = masters().get(2);
     String replica = replicaOf(master);
     try {
-      vertx.eventBus().request(Addresses.CHAOS, new ChaosRequest(ChaosRequest.Action.CRASH, "10.1.2.3:6379", null,
+      redis.vertx().eventBus().request(Addresses.CHAOS, new ChaosRequest(ChaosRequest.Action.CRASH, "10.1.2.3:6379", null,
           "test").toJson()).await(10, TimeUnit.SECONDS);
       throw new AssertionError("a node outside the cluster was accepted");
     } catch (ReplyException refused) {
       assertThat(refused.failureCode()).isEqualTo(404);
     }
-    JsonObject reply = (JsonObject) vertx.eventBus().request(Addresses.CHAOS,
+    JsonObject reply = (JsonObject) redis.vertx().eventBus().request(Addresses.CHAOS,
         new ChaosRequest(ChaosRequest.Action.FAILOVER, master, null, "test").toJson()).await(10, TimeUnit.SECONDS).body();
     ChaosAction action = ChaosAction.fromJson(reply);
     assertThat(action.node()).isEqualTo(replica);
@@ -161,24 +155,14 @@ class RedisCommandFaultsIT {
   }
 
   private static List<String> masters() {
-    TopologySnapshot snapshot = monitor.latestSnapshot();
-    return snapshot == null ? List.of() : snapshot.nodes().stream()
-        .filter(n -> "master".equals(n.role()) && n.slots() != null && !n.slots().isEmpty() && n.reachable())
-        .sorted((a, b) -> Integer.compare(firstSlot(a), firstSlot(b)))
-        .map(NodeStatus::address).toList();
-  }
-
-  private static int firstSlot(NodeStatus node) {
-    String first = node.slots().split("[-,]")[0];
-    return Integer.parseInt(first);
+    return ClusterView.masters(monitor.latestSnapshot());
   }
 
   private static String replicaOf(String master) {
-    return monitor.latestSnapshot().nodes().stream().filter(n -> master.equals(n.master()))
-        .map(NodeStatus::address).findFirst().orElseThrow();
+    return ClusterView.replicaOf(monitor.latestSnapshot(), master);
   }
 
-  private static java.util.Optional<NodeStatus> node(String address) {
-    return monitor.latestSnapshot().nodes().stream().filter(n -> n.address().equals(address)).findFirst();
+  private static Optional<NodeStatus> node(String address) {
+    return ClusterView.node(monitor.latestSnapshot(), address);
   }
 }

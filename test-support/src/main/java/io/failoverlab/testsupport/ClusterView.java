@@ -1,4 +1,4 @@
-package io.failoverlab.lab;
+package io.failoverlab.testsupport;
 
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** What the lab's tests ask of the monitor's merged topology. */
+/** What the system-level tests ask of the monitor's merged topology: the masters in slot order, a replica, a node. */
 public final class ClusterView {
 
   private ClusterView() {
