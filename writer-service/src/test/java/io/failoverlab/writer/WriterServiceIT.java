@@ -73,9 +73,9 @@ class WriterServiceIT {
     assertThat(stats.getJsonObject("redis").getJsonArray("shards")).hasSize(3);
     String metrics = get("/metrics").bodyAsString();
     assertThat(metrics)
-        .contains("failoverlab_operations_total{error_type=\"none\",op=\"incr\",outcome=\"success\",service=\"writer\"}")
+        .contains("failoverlab_operations_total{client=\"failoverlab-router\",config=\"default\",error_type=\"none\",op=\"incr\",outcome=\"success\",service=\"writer\"}")
         .contains("failoverlab_operation_duration_seconds_bucket")
-        .contains("failoverlab_lost_writes_total{service=\"writer\"}")
+        .contains("failoverlab_lost_writes_total{client=\"failoverlab-router\",config=\"default\",service=\"writer\"}")
         // vertx-micrometer-metrics' own meters are there too.
         .contains("vertx_http_server_");
     assertThat(get("/nope").statusCode()).isEqualTo(404);
@@ -92,7 +92,7 @@ class WriterServiceIT {
     RedisCli.at(BASE).cluster().ok("SET", key, "0");
     await().atMost(Duration.ofSeconds(20)).until(() ->
         get("/stats").bodyAsJsonObject().getJsonObject("totals").getLong("lostWrites", 0L) > 10);
-    assertThat(get("/metrics").bodyAsString()).containsPattern("failoverlab_lost_writes_total\\{service=\"writer\"} [1-9]");
+    assertThat(get("/metrics").bodyAsString()).containsPattern("failoverlab_lost_writes_total\\{client=\"failoverlab-router\",config=\"default\",service=\"writer\"} [1-9]");
   }
 
   @Test

@@ -201,7 +201,7 @@ class ReliabilityIT {
     JsonObject totals = totals(lab.reader().httpPort());
     String metrics = get(lab.reader().httpPort(), "/metrics").bodyAsString();
     long metricSuccesses = metricValue(metrics,
-        "failoverlab_operations_total\\{error_type=\"none\",op=\"get\",outcome=\"success\",service=\"reader\"}");
+        "failoverlab_operations_total\\{client=\"failoverlab-router\",config=\"default\",error_type=\"none\",op=\"get\",outcome=\"success\",service=\"reader\"}");
     long statsSuccesses = totals(lab.reader().httpPort()).getLong("succeeded");
     assertThat(metricSuccesses).isBetween(totals.getLong("succeeded"), statsSuccesses);
 
