@@ -5,6 +5,7 @@
 import {BridgeClient, bridgeUrl} from './bridge.js';
 import {StatsCharts} from './charts.js';
 import {ChaosPanel} from './chaos.js';
+import {ClientsTable} from './clients.js';
 import {ClusterView} from './cluster-view.js';
 import {EventsView} from './events.js';
 import {duration} from './format.js';
@@ -56,6 +57,7 @@ const chaos = new ChaosPanel({
 });
 const charts = new StatsCharts(new Map([['writer', $('chart-writer')], ['reader', $('chart-reader')]]),
   $('error-legend'), () => monitorClock.now());
+const clients = new ClientsTable($('clients-card'), $('clients-body'), () => monitorClock.now());
 const incidents = new IncidentsView($('incidents'), $('incidents-count'), () => monitorClock.now());
 const events = new EventsView($('events'));
 
@@ -109,7 +111,7 @@ function onMessage(address, body) {
   switch (address) {
     case ADDRESS.snapshot: applySnapshot(body); break;
     case ADDRESS.event: topologyEvent(body); break;
-    case ADDRESS.stats: charts.add(body); break;
+    case ADDRESS.stats: charts.add(body); clients.add(body); break;
     case ADDRESS.outage: events.outage(body); break;
     case ADDRESS.incident: incidents.update(body); break;
     case ADDRESS.chaos: chaosAction(body); break;
@@ -198,4 +200,5 @@ setInterval(() => {
   const stale = silentMs > Math.max(5000, 5 * (state.snapshot.pollIntervalMs || 200));
   $('connection').dataset.stale = String(stale);
   $('connection-text').textContent = stale ? `live · no update for ${duration(silentMs)}` : 'live';
+  clients.render();
 }, 1000);

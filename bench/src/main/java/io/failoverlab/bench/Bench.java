@@ -112,6 +112,18 @@ public final class Bench {
       RecoveryPhase.Result large = phase(new RecoveryPhase(options, setup, env, out, workDir).run());
       emit(BenchTables.scale(main, large));
     }
+    if (options.selected(Measurement.CLIENTS)) {
+      int hangSeconds = Math.max(2, (int) Math.ceil(3 * options.nodeTimeoutMs() / 1000.0));
+      ClientsPhase.Setup setup = new ClientsPhase.Setup(options.lab(BenchOptions.CLIENTS_PORT_OFFSET, false),
+          options.clients().clients(), options.clients().failovers(), options.clients().failovers(), hangSeconds,
+          options.clients().deadline(), true);
+      ClientsPhase.Result clients = new ClientsPhase(options, setup, env, out).run();
+      if (clients.error() != null) {
+        errors.add("clients: " + clients.error());
+      }
+      details.put("clientsFailovers", clientsJson(clients));
+      emit(BenchTables.clients(clients, options.selected(Measurement.RECOVERY) ? main : null));
+    }
     emitTargets();
     details.put("finishedAt", System.currentTimeMillis());
     JsonArray tableJson = new JsonArray();
@@ -130,6 +142,33 @@ public final class Bench {
     result.samples().forEach(sample -> samples.add(sample.toJson()));
     details.put(result.setup().name() + "Failovers", samples);
     return result;
+  }
+
+  private static JsonObject clientsJson(ClientsPhase.Result result) {
+    JsonObject byClient = new JsonObject();
+    result.byClient().forEach((client, outcomes) -> {
+      JsonArray list = new JsonArray();
+      outcomes.forEach(o -> list.add(new JsonObject().put("fault", o.fault()).put("index", o.index())
+          .put("unavailabilityMs", o.unavailabilityMs()).put("lagMs", o.lagMs())
+          .put("healthyShardErrors", o.healthyShardErrors()).put("lostWrites", o.lostWrites())
+          .put("unknownOutcomes", o.unknownOutcomes()).put("longestCallMs", o.longestCallMs())
+          .put("restarted", o.restarted()).put("recoveredAfterRestart", o.recoveredAfterRestart())
+          .put("errorClasses", new JsonObject(new java.util.TreeMap<>(o.newErrorClasses())))));
+      byClient.put(client, list);
+    });
+    JsonArray checks = new JsonArray();
+    result.lossChecks().forEach(c -> checks.add(new JsonObject().put("client", c.client()).put("counted", c.counted())
+        .put("atLeast", c.atLeast()).put("atMost", c.atMost()).put("note", c.note()).put("agrees", c.agrees())));
+    JsonObject configurations = new JsonObject();
+    result.configurations().forEach(configurations::put);
+    JsonArray failovers = new JsonArray();
+    result.failovers().forEach(record -> failovers.add(new JsonObject().put("index", record.index())
+        .put("fault", record.action()).put("victim", record.target()).put("shard", record.shard())
+        .put("faultAt", record.faultAt()).put("oracleAt", record.oracleAt()).put("promoted", record.promoted())
+        .put("writerLagMs", record.lagOf(FailoverSample.WRITER)).put("readerLagMs", record.lagOf(FailoverSample.READER))));
+    return new JsonObject().put("failovers", failovers).put("clients", byClient).put("lossChecks", checks)
+        .put("configurations", configurations).put("failures", new JsonObject(new java.util.TreeMap<>(result.failures())))
+        .put("error", result.error());
   }
 
   private void emit(BenchTables.Checked checked) {

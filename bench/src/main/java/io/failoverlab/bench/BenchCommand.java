@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.failoverlab.bench.BenchOptions.Measurement;
 import io.failoverlab.common.config.Env;
+import io.failoverlab.stack.LabClients;
+import io.failoverlab.stack.cli.ClientOptions;
 import io.failoverlab.stack.cli.ExitCode;
 import io.failoverlab.stack.cli.PhaseTimeoutOption;
 import io.failoverlab.stack.cli.ProjectDir;
@@ -38,9 +40,10 @@ import picocli.CommandLine.Spec;
         "Measures, on local clusters on 127.0.0.1: 1. recovery lag behind an oracle, 2. unavailability per failover, "
             + "3. blast radius on the healthy shards (full coverage off and on), 4. the same failovers with Lettuce, "
             + "5. throughput against redis-benchmark, 6. memory and CPU under full load, 7. the monitor and the lab "
-            + "with a larger cluster.",
-        "Prints one table per measurement with its targets. Needs redis-server, redis-benchmark and jcmd, and the "
-            + "service jars (./mvnw -B -q install -DskipTests).",
+            + "with a larger cluster, 8. what failover does to the clients people run (Lettuce, Jedis, Redisson, "
+            + "vertx-redis-client, redis-py, predis, ioredis; default and tuned), side by side with the oracle.",
+        "Prints one table per measurement with its targets. Needs redis-server, redis-cli, redis-benchmark and jcmd, "
+            + "the service jars (./mvnw -B -q install -DskipTests), and for 8 the clients' interpreters (docs/CLIENTS.md).",
         "Exit codes: 0 the bench ran (whatever the targets), 1 a phase failed, 2 bad usage."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -141,6 +144,23 @@ public final class BenchCommand implements Callable<Integer> {
   @Mixin
   PhaseTimeoutOption phaseTimeout;
 
+  @Mixin
+  ClientOptions clients;
+
+  @Option(names = "--client-failovers", defaultValue = "5", paramLabel = "N",
+      description = "Clients: crash failovers, followed by as many hang failovers (SIGSTOP for 3 x node timeout). "
+          + "Default: ${DEFAULT-VALUE}")
+  int clientFailovers;
+
+  @Option(names = "--client-deadline-s", defaultValue = "20", paramLabel = "S",
+      description = "Clients: how long after the oracle a client may take to write to the failed shard again before "
+          + "it is restarted and counted as needing it. Default: ${DEFAULT-VALUE}")
+  int clientDeadlineS;
+
+  @Option(names = "--redis-cli", defaultValue = "redis-cli", paramLabel = "PATH",
+      description = "The redis-cli of the clients' independent lost-write check. Default: ${DEFAULT-VALUE}")
+  String redisCli;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
   Path json;
 
@@ -167,7 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
         Measurement measurement = Measurement.fromLabel(name.strip().toLowerCase(Locale.ROOT));
         if (measurement == null) {
           throw Usage.error(spec, "Invalid value for option '--only': unknown measurement '" + name + "' (expected recovery, "
-              + "unavailability, blast, lettuce, throughput, memory, scale)");
+              + "unavailability, blast, lettuce, throughput, memory, scale, clients)");
         }
         measurements.add(measurement);
       }
@@ -189,7 +209,10 @@ public final class BenchCommand implements Callable<Integer> {
     Usage.requireRange(spec, "--lettuce-adaptive-refresh-ms", lettuceAdaptiveMs, 1, 600_000);
     Usage.requireRange(spec, "--lettuce-periodic-refresh-ms", lettucePeriodicMs, 100, 600_000);
     phaseTimeout.validate(spec);
-    int lastPort = portBase + BenchOptions.SCALE_PORT_OFFSET + masters * (1 + replicas) - 1;
+    Usage.requireRange(spec, "--client-failovers", clientFailovers, 1, 1000);
+    Usage.requireRange(spec, "--client-deadline-s", clientDeadlineS, 1, 3600);
+    int lastPort = Math.max(portBase + BenchOptions.SCALE_PORT_OFFSET + masters * (1 + replicas) - 1,
+        portBase + BenchOptions.CLIENTS_PORT_OFFSET + 5);
     if (portBase < 1024 || lastPort > MAX_PORT) {
       throw Usage.error(spec, "Invalid value for option '--port-base': " + portBase + " puts the clusters on " + portBase + "-"
           + lastPort + "; they must stay within 1024-" + MAX_PORT + " (this machine's share of ports)");
@@ -204,7 +227,10 @@ public final class BenchCommand implements Callable<Integer> {
         root.resolve("monitor-service/target/monitor-service.jar"),
         root.resolve("lab/target/failover-lab.jar"),
         childJvmOptions == null ? List.of() : childJvmOptions.stream().filter(option -> !option.isBlank()).toList(),
-        redisBenchmark, phaseTimeout.duration());
+        redisBenchmark, phaseTimeout.duration(),
+        new BenchOptions.ClientsOptions(measurements.contains(Measurement.CLIENTS)
+            ? clients.resolve(spec, BenchCommand.class, "all") : LabClients.none(), clientFailovers,
+            Duration.ofSeconds(clientDeadlineS), redisCli));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.failoverlab.bench;
 
+import io.failoverlab.stack.LabClients;
 import io.failoverlab.stack.LabOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,7 @@ import java.util.Set;
 /**
  * What a bench run is made of, validated by {@link BenchCommand}. Every local cluster of the run
  * takes its ports from {@code portBase}: recovery +0, full-coverage recovery +10, load +20, the lab
- * jar +30, scale +40 (each node's cluster bus is on its port + 10000).
+ * jar +30, scale +40, clients +60 (each node's cluster bus is on its port + 10000).
  */
 public record BenchOptions(
     Set<Measurement> measurements,
@@ -36,13 +37,22 @@ public record BenchOptions(
     Path labJar,
     List<String> childJvmOptions,
     String redisBenchmark,
-    Duration phaseTimeout) {
+    Duration phaseTimeout,
+    ClientsOptions clients) {
+
+  /**
+   * The client scorecard: which clients, how many crash failovers (as many hangs follow), how long a
+   * client may trail the oracle before it is restarted, and the redis-cli of the independent check.
+   */
+  public record ClientsOptions(LabClients clients, int failovers, Duration deadline, String redisCli) {
+  }
 
   static final int RECOVERY_PORT_OFFSET = 0;
   static final int COVERAGE_PORT_OFFSET = 10;
   static final int LOAD_PORT_OFFSET = 20;
   static final int LAB_PORT_OFFSET = 30;
   static final int SCALE_PORT_OFFSET = 40;
+  static final int CLIENTS_PORT_OFFSET = 60;
 
   /** The measurements of the issue, by the names {@code --only} takes. */
   public enum Measurement {
@@ -52,7 +62,8 @@ public record BenchOptions(
     LETTUCE("lettuce", "4. side by side with Lettuce"),
     THROUGHPUT("throughput", "5. throughput against redis-benchmark"),
     MEMORY("memory", "6. memory and CPU"),
-    SCALE("scale", "7. scale");
+    SCALE("scale", "7. scale"),
+    CLIENTS("clients", "8. the clients people run");
 
     final String label;
     final String title;
@@ -99,6 +110,8 @@ public record BenchOptions(
         .put("throughputSeconds", throughputSeconds).put("throughputRounds", throughputRounds)
         .put("warmupSeconds", warmupSeconds).put("pipeline", pipeline).put("monitorSeconds", monitorSeconds)
         .put("oracleIntervalMs", oracleIntervalMs).put("baselineMs", baselineMs).put("lettuce", lettuce.describe())
-        .put("childJvmOptions", new JsonArray(childJvmOptions));
+        .put("childJvmOptions", new JsonArray(childJvmOptions))
+        .put("clients", new JsonArray(clients.clients().specs().stream().map(Object::toString).toList()))
+        .put("clientFailovers", clients.failovers()).put("clientDeadlineMs", clients.deadline().toMillis());
   }
 }

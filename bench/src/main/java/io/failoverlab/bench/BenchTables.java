@@ -12,6 +12,7 @@ import static io.failoverlab.measure.TextTable.ratio;
 
 import io.failoverlab.measure.Stats;
 import io.failoverlab.measure.TextTable;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -301,6 +302,78 @@ final class BenchTables {
     }
     table.note("poll intervals: the in-lab monitor's snapshot timestamps over the whole phase, failovers included; "
         + "CPU per poll: monitor-service.jar in its own process against the same cluster, CPU time / polls.");
+    return new Checked(withTargets(table, targets), targets);
+  }
+
+  // ---- 8. clients under test
+
+  static final double TUNED_P95_LAG_TARGET_MS = 1000;
+  static final double HARNESS_LAG_TARGET_MS = 10;
+
+  /**
+   * Per client and configuration, over the crash and the hang failovers: recovered N/N, lag behind
+   * the oracle, unavailability, the longest single call, errors on the healthy shards, lost and
+   * unknown-outcome writes, the exception types that reached the application, restarts needed. Then
+   * the induced-loss check, and the writer's lag with all the clients running against alone.
+   */
+  static Checked clients(ClientsPhase.Result result, RecoveryPhase.Result alone) {
+    TextTable table = new TextTable("8. The clients people run: crash and hang failovers side by side with the oracle "
+        + "(ms)", 2, "client", "version", "crash recovered", "crash lag median", "crash lag p95", "crash lag max",
+        "hang recovered", "hang unavailability median", "hang unavailability max", "longest call", "healthy-shard errors",
+        "lost writes", "unknown outcome", "restarts needed", "exceptions seen");
+    List<Target> targets = new ArrayList<>();
+    result.byClient().forEach((client, outcomes) -> {
+      List<ClientsPhase.ClientFailover> crashes = outcomes.stream().filter(o -> o.fault().equals("crash")).toList();
+      List<ClientsPhase.ClientFailover> hangs = outcomes.stream().filter(o -> o.fault().equals("hang")).toList();
+      Stats crashLag = Stats.of(crashes.stream().map(ClientsPhase.ClientFailover::lagMs).toList());
+      Stats hangUnavailable = Stats.of(hangs.stream().map(ClientsPhase.ClientFailover::unavailabilityMs).toList());
+      java.util.Set<String> exceptions = new java.util.TreeSet<>();
+      outcomes.forEach(o -> exceptions.addAll(o.newErrorClasses().keySet()));
+      JsonObject configuration = result.configurations().getOrDefault(client, new JsonObject());
+      table.row(client, configuration.getString("version", "?"), crashLag.count() + "/" + crashes.size(),
+          ms(crashLag.median()), ms(crashLag.p95()), ms(crashLag.max()),
+          Stats.of(hangs.stream().map(ClientsPhase.ClientFailover::unavailabilityMs).toList()).count() + "/" + hangs.size(),
+          ms(hangUnavailable.median()), ms(hangUnavailable.max()),
+          ms(outcomes.stream().mapToDouble(ClientsPhase.ClientFailover::longestCallMs).max().orElse(0)),
+          count(outcomes.stream().mapToLong(ClientsPhase.ClientFailover::healthyShardErrors).sum()),
+          count(outcomes.stream().mapToLong(ClientsPhase.ClientFailover::lostWrites).sum()),
+          count(outcomes.stream().mapToLong(ClientsPhase.ClientFailover::unknownOutcomes).sum()),
+          count(outcomes.stream().filter(ClientsPhase.ClientFailover::restarted).count()),
+          exceptions.isEmpty() ? "-" : String.join(" ", exceptions));
+      if (client.endsWith(":tuned")) {
+        targets.add(Target.atMost("clients", client + " p95 recovery lag on crash failovers", TUNED_P95_LAG_TARGET_MS,
+            crashes.isEmpty() ? null : crashLag.count() < crashes.size() ? Double.POSITIVE_INFINITY : crashLag.p95(),
+            "ms"));
+      }
+    });
+    Stats withClients = Stats.of(result.failovers().stream().filter(r -> r.action().equals("crash"))
+        .map(r -> r.lagOf(WRITER)).toList());
+    Stats writerAlone = alone == null ? Stats.EMPTY : Stats.of(alone.samples().stream().map(s -> s.lag(WRITER)).toList());
+    Double difference = minus(withClients.median(), writerAlone.median());
+    table.note("Writer (ours) median lag behind the oracle on the crash failovers: " + ms(withClients.median())
+        + " ms with every client running, " + ms(writerAlone.median()) + " ms alone (table 1, same run); difference "
+        + ms(difference) + " ms.");
+    targets.add(Target.atMost("clients", "writer median lag with all clients running minus alone (absolute)",
+        HARNESS_LAG_TARGET_MS, difference == null ? null : Math.abs(difference), "ms"));
+    if (!result.lossChecks().isEmpty()) {
+      long disagreeing = result.lossChecks().stream().filter(check -> !check.agrees()).count();
+      for (ClientsPhase.LossCheck check : result.lossChecks()) {
+        table.note("induced loss (stale replica promoted): " + check.client() + " counted " + check.counted()
+            + " lost writes; redis-cli GET of its keys against its ledger: " + check.atLeast() + ".." + check.atMost()
+            + (check.note() != null ? " (" + check.note() + ")" : check.agrees() ? " (agrees)" : " (DISAGREES)"));
+      }
+      targets.add(Target.atMost("clients", "clients whose lost-write count disagrees with redis-cli", 0,
+          (double) disagreeing, ""));
+    }
+    result.configurations().forEach((client, configuration) -> table.note("configuration " + client + ": "
+        + configuration.getJsonObject("settings", new JsonObject()).encode()));
+    result.failures().forEach((client, failure) -> table.note("FAILED " + client + ": " + failure));
+    table.note(result.setup().crashes() + " crash (SIGKILL) and " + result.setup().hangs() + " hang (SIGSTOP "
+        + result.setup().hangSeconds() + " s) failovers, " + RecoveryPhase.describe(result.setup().lab()) + "; every "
+        + "client writes INCR on its own " + result.setup().clients().settings().keys() + " keys at "
+        + result.setup().clients().settings().rate() + "/s. Lag: the client's first success on the failed shard, "
+        + "from an INCR started after the fault, minus the oracle's; a client not back " + result.setup().deadline()
+        .toSeconds() + " s after the oracle is restarted and counted as not recovered.");
     return new Checked(withTargets(table, targets), targets);
   }
 

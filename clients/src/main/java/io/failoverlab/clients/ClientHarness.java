@@ -42,32 +42,71 @@ public final class ClientHarness {
   }
 
   private final Vertx vertx;
+  private final MeterRegistry registry;
+  private final ClientCatalog catalog;
+  private final Seeds seeds;
+  private final Settings settings;
+  private ShardNames shards;
   private final Map<String, ClientRun> runs = new LinkedHashMap<>();
   private final Map<String, String> deployments = new HashMap<>();
   private String shardNamesDeployment;
 
-  private ClientHarness(Vertx vertx) {
+  private ClientHarness(Vertx vertx, MeterRegistry registry, ClientCatalog catalog, Seeds seeds, Settings settings) {
     this.vertx = vertx;
+    this.registry = registry;
+    this.catalog = catalog;
+    this.seeds = seeds;
+    this.settings = settings;
   }
 
   /** Starts every client of {@code specs}; completes once each is deployed (started, or reported failed). */
   public static Future<ClientHarness> start(Vertx vertx, MeterRegistry registry, ClientCatalog catalog,
                                             List<ClientSpec> specs, RedisSettings redis, Settings settings) {
-    ClientHarness harness = new ClientHarness(vertx);
-    ShardNames shards = new ShardNames(redis);
-    Seeds seeds = new Seeds(redis.seeds(), redis.password());
-    return vertx.deployVerticle(shards).compose(id -> {
+    ClientHarness harness = new ClientHarness(vertx, registry, catalog, new Seeds(redis.seeds(), redis.password()),
+        settings);
+    harness.shards = new ShardNames(redis);
+    return vertx.deployVerticle(harness.shards).compose(id -> {
       harness.shardNamesDeployment = id;
       List<Future<String>> deployed = new ArrayList<>();
       for (ClientSpec spec : specs) {
-        ClientRun run = new ClientRun(spec, source(vertx, catalog, spec, seeds, settings),
-            new ClientRun.Workload(settings.keys(), settings.rate()), shards, registry);
-        harness.runs.put(spec.label(), run);
-        deployed.add(vertx.deployVerticle(run).onSuccess(runId -> harness.deployments.put(spec.label(), runId)));
+        deployed.add(harness.deploy(spec, 1));
       }
       LOG.info("event=clients_starting clients={}", harness.runs.keySet());
       return Future.all(deployed).map(done -> harness);
     });
+  }
+
+  private synchronized Future<String> deploy(ClientSpec spec, int generation) {
+    ClientRun run = new ClientRun(spec, generation, source(vertx, catalog, spec, seeds, settings),
+        new ClientRun.Workload(settings.keys(), settings.rate()), shards, registry);
+    runs.put(spec.label(), run);
+    return vertx.deployVerticle(run).onSuccess(id -> {
+      synchronized (this) {
+        deployments.put(spec.label(), id);
+      }
+    });
+  }
+
+  /**
+   * Stops the client labelled {@code label} (closes its library, ends its process) and starts it
+   * afresh, on keys of its own: what an operator does when a client does not recover by itself.
+   * Completes with the new run.
+   */
+  public Future<ClientRun> restart(String label) {
+    ClientRun old;
+    String id;
+    synchronized (this) {
+      old = runs.get(label);
+      id = deployments.remove(label);
+    }
+    if (old == null) {
+      return Future.failedFuture(new IllegalArgumentException("no client " + label));
+    }
+    LOG.info("event=client_restart client={} generation={}", label, old.generation() + 1);
+    Future<Void> stopped = id == null ? Future.succeededFuture() : vertx.undeploy(id);
+    return stopped.recover(error -> Future.succeededFuture())
+        .compose(v -> deploy(old.spec(), old.generation() + 1))
+        .map(v -> run(label));
   }
 
   private static ClientRun.Source source(Vertx vertx, ClientCatalog catalog, ClientSpec spec, Seeds seeds,
@@ -91,19 +130,28 @@ public final class ClientHarness {
     return new JvmSource(factory);
   }
 
-  /** Every client, in the order asked for. */
-  public List<ClientRun> runs() {
+  /** Stops one client (its run stays listed, stopped): its ledger can then be checked against the servers. */
+  public Future<Void> stop(String label) {
+    String id;
+    synchronized (this) {
+      id = deployments.remove(label);
+    }
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+  }
+
+  /** Every client, in the order asked for (after a restart, its current run). */
+  public synchronized List<ClientRun> runs() {
     return List.copyOf(runs.values());
   }
 
-  /** The client labelled {@code label} ("lettuce:tuned"), or null. */
-  public ClientRun run(String label) {
+  /** The client labelled {@code label} ("lettuce:tuned"), its current run, or null. */
+  public synchronized ClientRun run(String label) {
     return runs.get(label);
   }
 
   /** Each client's {@link ClientRun#describe()}, in order. */
   public Future<JsonArray> describe() {
-    List<Future<io.vertx.core.json.JsonObject>> all = runs.values().stream().map(ClientRun::describe).toList();
+    List<Future<io.vertx.core.json.JsonObject>> all = runs().stream().map(ClientRun::describe).toList();
     return Future.join(all).map(done -> {
       JsonArray array = new JsonArray();
       all.forEach(future -> array.add(future.succeeded() ? future.result()
@@ -115,8 +163,10 @@ public final class ClientHarness {
   /** Stops every client (each closes its library or ends its process), then the shard names. */
   public Future<Void> stop() {
     List<Future<Void>> undeploying = new ArrayList<>();
-    deployments.values().forEach(id -> undeploying.add(vertx.undeploy(id)));
-    deployments.clear();
+    synchronized (this) {
+      deployments.values().forEach(id -> undeploying.add(vertx.undeploy(id)));
+      deployments.clear();
+    }
     return Future.join(undeploying).eventually(() -> shardNamesDeployment == null ? Future.succeededFuture()
         : vertx.undeploy(shardNamesDeployment)).mapEmpty();
   }

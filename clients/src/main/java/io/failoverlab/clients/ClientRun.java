@@ -56,6 +56,7 @@ public final class ClientRun extends VerticleBase {
   }
 
   private final ClientSpec spec;
+  private final int generation;
   private final Source source;
   private final Workload workload;
   private final ShardNames shards;
@@ -71,13 +72,19 @@ public final class ClientRun extends VerticleBase {
   private volatile JsonObject settings = new JsonObject();
   private ClientRecorder recorder;
 
-  ClientRun(ClientSpec spec, Source source, Workload workload, ShardNames shards, MeterRegistry registry) {
+  /**
+   * @param generation 1 for a client's first run, 2 after its first restart...: each generation writes
+   *                   keys of its own, so every counter a run acknowledges started at 0
+   */
+  ClientRun(ClientSpec spec, int generation, Source source, Workload workload, ShardNames shards,
+            MeterRegistry registry) {
     this.spec = spec;
+    this.generation = generation;
     this.source = source;
     this.workload = workload;
     this.shards = shards;
     this.registry = registry;
-    this.keys = new CounterKeys("client:" + spec.label(), workload.keys());
+    this.keys = new CounterKeys("client:" + spec.label() + ":" + generation, workload.keys());
     keys.names().forEach(key -> slotOf.put(key, SlotHash.slot(key)));
     this.log = new OpLog(spec.label());
     this.ledger = new CounterLedger(keys.names());
@@ -212,6 +219,16 @@ public final class ClientRun extends VerticleBase {
     return workload;
   }
 
+  public int generation() {
+    return generation;
+  }
+
+  /** Running totals (succeeded, failed, lostWrites, unacknowledgedWrites, ...) and the exception types seen. */
+  public Future<JsonObject> totals() {
+    return onContext(() -> (recorder == null ? new JsonObject() : recorder.totals())
+        .put("errorClasses", new JsonObject(new TreeMap<>(errorClasses))));
+  }
+
   /** The ledger (per key: acknowledged floor, acknowledged, unknown-outcome and lost writes) as JSON. */
   public Future<JsonObject> ledger() {
     return onContext(ledger::toJson);
@@ -241,6 +258,7 @@ public final class ClientRun extends VerticleBase {
         .put("state", state.name().toLowerCase(java.util.Locale.ROOT))
         .put("failure", failure)
         .put("settings", settings.copy())
+        .put("generation", generation)
         .put("keys", workload.keys())
         .put("rate", workload.rate());
     if (recorder != null) {

@@ -42,6 +42,8 @@ public final class MetricNames {
   public static final String OUTAGE_ACTIVE = "failoverlab.outage.active";
   /** failoverlab_outage_duration_seconds{service}: histogram of ended outages. */
   public static final String OUTAGE_DURATION = "failoverlab.outage.duration";
+  /** failoverlab_last_outage_seconds{service,client,config}: how long the client's last ended outage lasted. */
+  public static final String LAST_OUTAGE = "failoverlab.last.outage";
   /** failoverlab_lost_writes_total{service}: acknowledged writes found missing (writer: INCR replies; reader: floors). */
   public static final String LOST_WRITES = "failoverlab.lost.writes";
   /** failoverlab_unacknowledged_writes_total{service}: writes sent whose outcome is unknown (no reply). */

@@ -66,6 +66,7 @@ public final class ClientRecorder {
   private final Counter outagesStarted;
   private final Timer outageDuration;
   private final Map<Extra, Counter> extras = new EnumMap<>(Extra.class);
+  private volatile double lastOutageSeconds;
 
   private long totalSucceeded;
   private long totalFailed;
@@ -122,6 +123,9 @@ public final class ClientRecorder {
         .tags(serviceTag).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofMinutes(5))
         .register(registry);
+    Gauge.builder(MetricNames.LAST_OUTAGE, this, recorder -> recorder.lastOutageSeconds)
+        .description("Duration of this client's last ended outage (one shard's)").baseUnit("seconds")
+        .tags(serviceTag).register(registry);
     for (Extra extra : extraCounters) {
       extras.put(extra, Counter.builder(extra.metric).tags(serviceTag).register(registry));
       totalExtras.put(extra, 0L);
@@ -243,6 +247,7 @@ public final class ClientRecorder {
           event.startedAt(), event.errorsByType().keySet());
     } else {
       outageDuration.record(event.durationMs(), TimeUnit.MILLISECONDS);
+      lastOutageSeconds = event.durationMs() / 1000.0;
       LOG.info("event=outage_end service={} shard={} duration_ms={} errors={} failed_operations={}", service,
           event.shard(), event.durationMs(), event.errorsByType(), event.failedOperations());
     }

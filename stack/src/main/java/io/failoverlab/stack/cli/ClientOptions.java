@@ -30,7 +30,13 @@ public final class ClientOptions {
 
   /** The clients asked for, checked: an unknown name or configuration is a usage error naming it (exit 2). */
   public LabClients resolve(CommandSpec spec, Class<?> anchor) {
+    return resolve(spec, anchor, null);
+  }
+
+  /** As {@link #resolve(CommandSpec, Class)}, with {@code fallback} ("all") when --clients is not given. */
+  public LabClients resolve(CommandSpec spec, Class<?> anchor, String fallback) {
     Usage.requireRange(spec, "--client-rate", rate, 1, 10_000);
+    String clients = this.clients == null || this.clients.isBlank() ? fallback : this.clients;
     if (clients == null || clients.isBlank()) {
       return LabClients.none();
     }

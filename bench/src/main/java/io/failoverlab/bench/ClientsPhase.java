@@ -1,0 +1,490 @@
+package io.failoverlab.bench;
+
+import io.failoverlab.clients.ClientHarness;
+import io.failoverlab.clients.ClientRun;
+import io.failoverlab.clients.OpLog;
+import io.failoverlab.common.config.Env;
+import io.failoverlab.common.config.RedisSettings;
+import io.failoverlab.common.contract.ServiceName;
+import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
+import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.common.topology.SlotRange;
+import io.failoverlab.measure.Await;
+import io.failoverlab.measure.ClusterHealth;
+import io.failoverlab.measure.EventRecorder;
+import io.failoverlab.measure.FailoverRecord;
+import io.failoverlab.measure.FailoverRecord.ClientRecovery;
+import io.failoverlab.measure.HealthGate;
+import io.failoverlab.measure.MeasurementFailure;
+import io.failoverlab.measure.Oracle;
+import io.failoverlab.router.SlotHash;
+import io.failoverlab.stack.Lab;
+import io.failoverlab.stack.LabClients;
+import io.failoverlab.stack.LabOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client scorecard's failovers: one lab with every client under test running beside the writer
+ * and reader, and the oracle, on one clock. N crash failovers (SIGKILL) then N hang failovers
+ * (SIGSTOP for 3 x node timeout: the case a client without a socket timeout never notices), round
+ * robin over the shards; then one failover that loses acknowledged writes on purpose (a stale replica
+ * promoted), after which each client's own count of lost writes is checked against what the servers
+ * hold, key by key, with redis-cli.
+ *
+ * <p>A client's unavailability on the failed shard is measured from its own records: from the fault
+ * to the first operation that started after it and completed successfully, whether the time between
+ * went into errors or into one blocked call. A client that has not recovered {@code deadline} after
+ * the oracle is restarted (what an operator would do) and counted as needing it.
+ */
+final class ClientsPhase {
+
+  /** What to run. */
+  record Setup(LabOptions lab, LabClients clients, int crashes, int hangs, int hangSeconds, Duration deadline,
+               boolean inducedLoss) {
+  }
+
+  /** One client in one failover. */
+  record ClientFailover(String fault, int index, Double unavailabilityMs, Double lagMs, long healthyShardErrors,
+                       long lostWrites, long unknownOutcomes, double longestCallMs, boolean restarted,
+                       Boolean recoveredAfterRestart, Map<String, Long> newErrorClasses) {
+
+    boolean recovered() {
+      return unavailabilityMs != null;
+    }
+  }
+
+  /** The induced-loss check of one client: its own count, and what the servers say. */
+  record LossCheck(String client, long counted, long atLeast, long atMost, String note) {
+
+    boolean agrees() {
+      return note == null && counted >= atLeast && counted <= atMost;
+    }
+  }
+
+  record Result(Setup setup, List<FailoverRecord> failovers, Map<String, List<ClientFailover>> byClient,
+                Map<String, JsonObject> configurations, Map<String, String> failures, List<LossCheck> lossChecks,
+                String error) {
+  }
+
+  private static final Duration LAB_START = Duration.ofSeconds(240);
+  private static final long SETTLE_MS = 1000;
+  private static final List<String> SERVICES = ServiceName.clientLabels();
+
+  private final BenchOptions options;
+  private final Setup setup;
+  private final Env env;
+  private final PrintWriter out;
+
+  ClientsPhase(BenchOptions options, Setup setup, Env env, PrintWriter out) {
+    this.options = options;
+    this.setup = setup;
+    this.env = env;
+    this.out = out;
+  }
+
+  Result run() {
+    print("starting the lab with " + setup.clients().specs().size() + " clients under test: "
+        + RecoveryPhase.describe(setup.lab()));
+    Lab lab;
+    try {
+      lab = Lab.start(setup.lab(), env, setup.clients()).await(LAB_START.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return new Result(setup, List.of(), Map.of(), Map.of(), Map.of(), List.of(),
+          "the lab did not start: " + MeasurementFailure.messageOf(e));
+    }
+    List<FailoverRecord> failovers = new ArrayList<>();
+    Map<String, List<ClientFailover>> byClient = new LinkedHashMap<>();
+    Map<String, JsonObject> configurations = new LinkedHashMap<>();
+    Map<String, String> failures = new LinkedHashMap<>();
+    List<LossCheck> lossChecks = new ArrayList<>();
+    String error = null;
+    EventRecorder events = null;
+    Vertx oracleVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    try {
+      events = Await.result(EventRecorder.attach(lab.vertx()), Duration.ofSeconds(10), "listening on the event bus");
+      Session session = new Session(lab, events, oracleVertx);
+      session.awaitClientsStarted();
+      int total = setup.crashes() + setup.hangs();
+      for (int index = 1; index <= total; index++) {
+        boolean hang = index > setup.crashes();
+        failovers.add(session.failover(index, total, hang, byClient));
+      }
+      if (setup.inducedLoss()) {
+        lossChecks.addAll(session.inducedLoss(total + 1));
+      }
+    } catch (RuntimeException e) {
+      error = e instanceof MeasurementFailure ? e.getMessage() : e.toString();
+      print("FAILED: " + error);
+    } finally {
+      if (lab.clients() != null) {
+        for (ClientRun run : lab.clients().runs()) {
+          configurations.put(run.label(), new JsonObject().put("version", run.version()).put("settings", run.settings()));
+          if (run.failure() != null) {
+            failures.put(run.label(), run.failure());
+          }
+        }
+      }
+      if (events != null) {
+        try {
+          events.detach().await(10, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // The lab is stopping anyway.
+        }
+      }
+      try {
+        lab.stop().await(90, TimeUnit.SECONDS);
+        oracleVertx.close().await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        print("the lab did not stop cleanly: " + e);
+      }
+    }
+    return new Result(setup, failovers, byClient, configurations, failures, lossChecks, error);
+  }
+
+  /** The victim of one failover: a master, its replicas, its slots and the others'. */
+  private record Victim(String master, List<HostAndPort> replicas, String shard, BitSet failedSlots,
+                        BitSet healthySlots) {
+  }
+
+  private final class Session {
+    private final Lab lab;
+    private final Vertx vertx;
+    private final EventRecorder events;
+    private final Vertx oracleVertx;
+    private final RedisSettings settings;
+
+    Session(Lab lab, EventRecorder events, Vertx oracleVertx) {
+      this.lab = lab;
+      this.vertx = lab.vertx();
+      this.events = events;
+      this.oracleVertx = oracleVertx;
+      this.settings = RedisSettings.fromEnv(env.with(Map.of("REDIS_NODES",
+          String.join(",", lab.cluster().seedAddresses()))));
+    }
+
+    ClientHarness harness() {
+      return lab.clients();
+    }
+
+    void awaitClientsStarted() {
+      Await.until(vertx, "every client under test started or reported failed", options.phaseTimeout(), Bench.POLL,
+          () -> {
+            List<String> starting = harness().runs().stream().filter(run -> run.state() == ClientRun.State.STARTING)
+                .map(ClientRun::label).toList();
+            return starting.isEmpty() ? null : "still starting: " + starting;
+          });
+      harness().runs().stream().filter(run -> run.state() == ClientRun.State.FAILED)
+          .forEach(run -> print("client " + run.label() + " failed: " + run.failure()));
+    }
+
+    FailoverRecord failover(int index, int total, boolean hang, Map<String, List<ClientFailover>> byClient) {
+      String fault = hang ? "hang" : "crash";
+      String step = "clients failover " + index + "/" + total + " (" + fault + ")";
+      TopologySnapshot snapshot = HealthGate.await(lab, events, SERVICES, setup.lab().masters(), options.phaseTimeout(),
+          step, () -> null);
+      Victim victim = victim(snapshot, index);
+      List<ClientRun> serving = awaitClientsServing(step);
+
+      Oracle oracle = new Oracle(victim.replicas(), Oracle.keyIn(victim.failedSlots()), settings,
+          options.oracleIntervalMs());
+      String oracleId = Await.result(oracleVertx.deployVerticle(oracle), Duration.ofSeconds(10), step + ": starting the oracle");
+      Await.until(vertx, step + ": the oracle connected", Duration.ofSeconds(10), Bench.POLL,
+          () -> oracle.answers() > 0 ? null : "no reply from " + victim.replicas() + " yet");
+      Map<String, JsonObject> before = totals(serving);
+
+      double faultAt = System.currentTimeMillis();
+      int port = HostAndPort.parse(victim.master()).port();
+      if (hang) {
+        Await.result(lab.cluster().hang(port, Duration.ofSeconds(setup.hangSeconds())), Duration.ofSeconds(30),
+            step + ": hang " + victim.master());
+      } else {
+        Await.result(lab.cluster().crash(port), Duration.ofSeconds(30), step + ": crash " + victim.master());
+      }
+      print(step + ": " + fault + " " + victim.master() + " (slots " + victim.shard() + ")");
+      Await.until(vertx, step + ": the oracle writing to " + victim.shard() + " again", options.phaseTimeout(), Bench.POLL,
+          () -> oracle.firstSuccessAt() != null ? null : "oracle: " + oracle.attempts() + " attempts, last "
+              + oracle.lastError());
+      long oracleAt = oracle.firstSuccessAt();
+      long deadline = oracleAt + setup.deadline().toMillis();
+      Await.until(vertx, step + ": every client writing to " + victim.shard() + " again", setup.deadline().plusSeconds(
+          (oracleAt - (long) faultAt) / 1000 + 5), Bench.POLL, () -> {
+            List<String> waiting = serving.stream().filter(run -> recovered(run, victim, faultAt) == null)
+                .map(ClientRun::label).toList();
+            return waiting.isEmpty() || System.currentTimeMillis() > deadline ? null : "waiting for " + waiting;
+          });
+      Map<String, Boolean> restarted = restartTheUnrecovered(serving, victim, faultAt, step);
+      long windowEnd = System.currentTimeMillis() + SETTLE_MS;
+      Await.window(vertx, SETTLE_MS);
+      Await.result(oracleVertx.undeploy(oracleId), Duration.ofSeconds(10), step + ": stopping the oracle");
+
+      FailoverRecord.Builder record = FailoverRecord.builder(index, new FailoverRecord.Fault(fault, victim.master(),
+              victim.master(), null, hang ? "SIGSTOP for " + setup.hangSeconds() + " s" : "SIGKILL", (long) faultAt),
+          victim.shard())
+          .promoted(oracle.promoted() == null ? null : oracle.promoted().toString())
+          .oracle(new FailoverRecord.OracleReading(oracleAt, oracle.meanPeriodMs()));
+      for (String service : SERVICES) {
+        record.client(service, new ClientRecovery(events.recoveredAt(service, victim.shard(), (long) faultAt),
+            events.healthyShardErrors(service, victim.shard(), (long) faultAt, windowEnd)));
+      }
+      Map<String, JsonObject> after = totals(serving);
+      for (ClientRun run : serving) {
+        ClientFailover outcome = outcome(run, fault, index, victim, faultAt, oracleAt, windowEnd,
+            before.get(run.label()), after.get(run.label()), restarted.getOrDefault(run.label(), false));
+        byClient.computeIfAbsent(run.label(), label -> new ArrayList<>()).add(outcome);
+        Double recoveredAt = outcome.unavailabilityMs() == null ? null : faultAt + outcome.unavailabilityMs();
+        record.client(run.label(), new ClientRecovery(recoveredAt == null ? null : Math.round(recoveredAt),
+            outcome.healthyShardErrors()));
+      }
+      print(step + ": oracle up after " + (oracleAt - (long) faultAt) + " ms; " + summary(byClient, index));
+      if (!hang) {
+        Await.result(lab.cluster().restart(port), Duration.ofSeconds(60), step + ": restart " + victim.master());
+      }
+      Await.result(lab.cluster().awaitHealthy(options.phaseTimeout()), options.phaseTimeout().plusSeconds(5),
+          step + ": cluster healthy and in sync again");
+      return record.restored(null, System.currentTimeMillis()).build();
+    }
+
+    /** Round-robin over the shards in slot order. */
+    private Victim victim(TopologySnapshot snapshot, int index) {
+      List<NodeStatus> masters = new ArrayList<>(ClusterHealth.masters(snapshot));
+      masters.sort(Comparator.comparingInt(master -> SlotRange.parseList(master.slots()).get(0).from()));
+      NodeStatus master = masters.get((index - 1) % masters.size());
+      List<HostAndPort> replicas = ClusterHealth.replicasOf(snapshot, master).stream()
+          .map(replica -> HostAndPort.parse(replica.address())).toList();
+      BitSet failed = RecoveryPhase.slots(SlotRange.parseList(master.slots()));
+      BitSet healthy = (BitSet) failed.clone();
+      healthy.flip(0, SlotHash.SLOTS);
+      return new Victim(master.address(), replicas, master.slots(), failed, healthy);
+    }
+
+    /**
+     * The clients running now, each succeeding on every shard within the last second; one that is not
+     * within half the phase timeout is restarted once, and left out of this failover if that does not help.
+     */
+    private List<ClientRun> awaitClientsServing(String step) {
+      List<ClientRun> serving = new ArrayList<>();
+      for (ClientRun run : harness().runs()) {
+        if (run.state() != ClientRun.State.RUNNING) {
+          continue;
+        }
+        if (servesEveryShard(run, step, options.phaseTimeout().dividedBy(2))) {
+          serving.add(run);
+          continue;
+        }
+        print(step + ": " + run.label() + " does not serve every shard before the fault; restarting it");
+        ClientRun fresh = Await.result(harness().restart(run.label()), Duration.ofSeconds(60), step + ": restart "
+            + run.label());
+        if (servesEveryShard(fresh, step, options.phaseTimeout().dividedBy(2))) {
+          serving.add(fresh);
+        } else {
+          print(step + ": " + run.label() + " left out of this failover: it does not serve every shard even after a "
+              + "restart (" + (fresh.failure() == null ? fresh.state() : fresh.failure()) + ")");
+        }
+      }
+      return serving;
+    }
+
+    private boolean servesEveryShard(ClientRun run, String step, Duration within) {
+      List<BitSet> shards = ClusterHealth.masters(lab.monitor().latestSnapshot()).stream()
+          .map(master -> RecoveryPhase.slots(SlotRange.parseList(master.slots()))).toList();
+      try {
+        Await.until(vertx, step + ": " + run.label() + " serving every shard", within, Bench.POLL, () -> {
+          long since = System.currentTimeMillis() - 1000;
+          return shards.stream().allMatch(slots -> run.log().succeededSince(slots, since)) ? null
+              : "not every shard in the last second";
+        });
+        return true;
+      } catch (MeasurementFailure notServing) {
+        return false;
+      }
+    }
+
+    private Double recovered(ClientRun run, Victim victim, double faultAt) {
+      return run.log().firstSuccessStartedAfter(victim.failedSlots(), faultAt);
+    }
+
+    /** Restarts each client that did not recover in time; true for those (and whether that helped is in their log). */
+    private Map<String, Boolean> restartTheUnrecovered(List<ClientRun> serving, Victim victim, double faultAt,
+                                                       String step) {
+      Map<String, Boolean> restarted = new LinkedHashMap<>();
+      for (int i = 0; i < serving.size(); i++) {
+        ClientRun run = serving.get(i);
+        if (recovered(run, victim, faultAt) != null) {
+          continue;
+        }
+        print(step + ": " + run.label() + " has not written to " + victim.shard() + " within "
+            + setup.deadline().toSeconds() + " s of the oracle; restarting it");
+        restarted.put(run.label(), true);
+        ClientRun fresh = Await.result(harness().restart(run.label()), Duration.ofSeconds(60), step + ": restart "
+            + run.label());
+        serving.set(i, fresh);
+        try {
+          Await.until(vertx, step + ": " + run.label() + " writing again after its restart", setup.deadline(),
+              Bench.POLL, () -> recovered(fresh, victim, faultAt) != null ? null : "not yet");
+        } catch (MeasurementFailure e) {
+          print(step + ": " + run.label() + " did not recover even after a restart");
+        }
+      }
+      return restarted;
+    }
+
+    private ClientFailover outcome(ClientRun run, String fault, int index, Victim victim, double faultAt, long oracleAt,
+                                   long windowEnd, JsonObject before, JsonObject after, boolean restarted) {
+      OpLog log = run.log();
+      Double recoveredAt = recovered(run, victim, faultAt);
+      Double unavailability = recoveredAt == null || restarted ? null : recoveredAt - faultAt;
+      Double lag = recoveredAt == null || restarted ? null : recoveredAt - oracleAt;
+      long healthyErrors = log.failedOperations(victim.healthySlots(), (long) faultAt, windowEnd);
+      double longest = log.longestCall(victim.failedSlots(), faultAt, windowEnd);
+      long lost = delta(before, after, "lostWrites");
+      long unknown = delta(before, after, "unacknowledgedWrites");
+      Map<String, Long> classes = new TreeMap<>();
+      JsonObject was = before == null ? new JsonObject() : before.getJsonObject("errorClasses", new JsonObject());
+      JsonObject now = after == null ? new JsonObject() : after.getJsonObject("errorClasses", new JsonObject());
+      for (String name : now.fieldNames()) {
+        long added = now.getLong(name) - was.getLong(name, 0L);
+        if (added > 0) {
+          classes.put(name, added);
+        }
+      }
+      Boolean recoveredAfterRestart = restarted ? recoveredAt != null : null;
+      return new ClientFailover(fault, index, unavailability, lag, healthyErrors, lost, unknown, longest, restarted,
+          recoveredAfterRestart, classes);
+    }
+
+    private long delta(JsonObject before, JsonObject after, String field) {
+      if (before == null || after == null) {
+        return 0;
+      }
+      return Math.max(0, after.getLong(field, 0L) - before.getLong(field, 0L));
+    }
+
+    private Map<String, JsonObject> totals(List<ClientRun> runs) {
+      Map<String, JsonObject> totals = new LinkedHashMap<>();
+      for (ClientRun run : runs) {
+        try {
+          totals.put(run.label(), run.totals().await(10, TimeUnit.SECONDS));
+        } catch (Exception e) {
+          totals.put(run.label(), null);
+        }
+      }
+      return totals;
+    }
+
+    private String summary(Map<String, List<ClientFailover>> byClient, int index) {
+      List<String> parts = new ArrayList<>();
+      byClient.forEach((label, outcomes) -> outcomes.stream().filter(o -> o.index() == index).findFirst()
+          .ifPresent(o -> parts.add(label + " " + (o.restarted() ? "restarted"
+              : o.lagMs() == null ? "not recovered" : Math.round(o.lagMs()) + " ms"))));
+      return "lag behind it: " + String.join(", ", parts);
+    }
+
+    /**
+     * A failover that loses acknowledged writes: the victim's replica freezes (SIGSTOP, 2 s) while its
+     * master keeps acknowledging, then the master dies and the stale replica is promoted. Every client
+     * then stops, and its count of lost writes is compared with what the servers hold, key by key.
+     */
+    List<LossCheck> inducedLoss(int index) {
+      String step = "clients induced loss";
+      TopologySnapshot snapshot = HealthGate.await(lab, events, SERVICES, setup.lab().masters(), options.phaseTimeout(),
+          step, () -> null);
+      Victim victim = victim(snapshot, index);
+      List<ClientRun> serving = awaitClientsServing(step);
+      HostAndPort replica = victim.replicas().get(0);
+      Await.result(lab.cluster().hang(replica.port(), Duration.ofSeconds(2)), Duration.ofSeconds(30),
+          step + ": freeze " + replica);
+      Await.window(vertx, 1000);
+      int masterPort = HostAndPort.parse(victim.master()).port();
+      double faultAt = System.currentTimeMillis();
+      Await.result(lab.cluster().crash(masterPort), Duration.ofSeconds(30), step + ": crash " + victim.master());
+      print(step + ": froze " + replica + " for 2 s, killed " + victim.master() + " 1 s later");
+      Await.until(vertx, step + ": every client writing to " + victim.shard() + " again", options.phaseTimeout(),
+          Bench.POLL, () -> serving.stream().allMatch(run -> recovered(run, victim, faultAt) != null
+              || run.state() != ClientRun.State.RUNNING) ? null : "not yet");
+      // Every key of the shard written again after the promotion: a loss shows in the next reply.
+      Await.window(vertx, 3000);
+      List<LossCheck> checks = new ArrayList<>();
+      for (ClientRun run : serving) {
+        checks.add(check(run, replica));
+      }
+      return checks;
+    }
+
+    private LossCheck check(ClientRun run, HostAndPort anyNode) {
+      ClientRun current = harness().run(run.label());
+      if (current != run) {
+        return new LossCheck(run.label(), 0, 0, 0, "restarted during the failover");
+      }
+      try {
+        Await.result(harness().stop(run.label()), Duration.ofSeconds(30), "stopping " + run.label());
+        JsonObject ledger = run.ledger().await(10, TimeUnit.SECONDS);
+        long counted = ledger.getLong("lost");
+        JsonObject keys = ledger.getJsonObject("keys");
+        Map<String, Long> values = RedisCliValues.get(options.clients().redisCli(), anyNode.port(), keys.fieldNames());
+        long atLeast = 0;
+        long atMost = 0;
+        for (String key : keys.fieldNames()) {
+          JsonObject entry = keys.getJsonObject(key);
+          long value = values.getOrDefault(key, 0L);
+          atLeast += Math.max(0, entry.getLong("acknowledged") - value);
+          atMost += Math.max(0, entry.getLong("acknowledged") + entry.getLong("unknownOutcome") - value);
+        }
+        return new LossCheck(run.label(), counted, atLeast, atMost, null);
+      } catch (Exception e) {
+        return new LossCheck(run.label(), 0, 0, 0, "could not check: " + MeasurementFailure.messageOf(e));
+      }
+    }
+  }
+
+  private void print(String line) {
+    out.println("bench: " + line);
+    out.flush();
+  }
+
+  /** Reads counters with redis-cli in cluster mode, one process for many keys: the independent view. */
+  static final class RedisCliValues {
+
+    private RedisCliValues() {
+    }
+
+    static Map<String, Long> get(String redisCli, int port, Iterable<String> keys) throws IOException, InterruptedException {
+      List<String> ordered = new ArrayList<>();
+      keys.forEach(ordered::add);
+      Process cli = new ProcessBuilder(redisCli, "-c", "-p", Integer.toString(port)).redirectErrorStream(true).start();
+      try (var stdin = cli.getOutputStream()) {
+        for (String key : ordered) {
+          stdin.write(("GET " + key + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+        throw new IOException(redisCli + " failed: " + output.strip());
+      }
+      String[] lines = output.split("\\R");
+      Map<String, Long> values = new LinkedHashMap<>();
+      for (int i = 0; i < ordered.size() && i < lines.length; i++) {
+        String line = lines[i].strip();
+        values.put(ordered.get(i), line.isEmpty() ? 0L : Long.parseLong(line));
+      }
+      if (values.size() != ordered.size()) {
+        throw new IOException(redisCli + " answered " + lines.length + " lines for " + ordered.size() + " keys");
+      }
+      return values;
+    }
+  }
+}
