@@ -10,6 +10,7 @@ import static io.failoverlab.measure.TextTable.ms;
 import static io.failoverlab.measure.TextTable.oneDecimal;
 import static io.failoverlab.measure.TextTable.ratio;
 
+import io.failoverlab.measure.ClientTable;
 import io.failoverlab.measure.Stats;
 import io.failoverlab.measure.TextTable;
 import io.vertx.core.json.JsonObject;
@@ -317,33 +318,15 @@ final class BenchTables {
    * the induced-loss check, and the writer's lag with all the clients running against alone.
    */
   static Checked clients(ClientsPhase.Result result, RecoveryPhase.Result alone) {
-    TextTable table = new TextTable("8. The clients people run: crash and hang failovers side by side with the oracle "
-        + "(ms)", 2, "client", "version", "crash recovered", "crash lag median", "crash lag p95", "crash lag max",
-        "hang recovered", "hang unavailability median", "hang unavailability max", "longest call", "healthy-shard errors",
-        "lost writes", "unknown outcome", "restarts needed", "exceptions seen");
+    TextTable table = ClientTable.render("8. The clients people run: crash and hang failovers side by side with the "
+        + "oracle (ms)", result.byClient(), result.configurations());
     List<Target> targets = new ArrayList<>();
     result.byClient().forEach((client, outcomes) -> {
-      List<ClientsPhase.ClientFailover> crashes = outcomes.stream().filter(o -> o.fault().equals("crash")).toList();
-      List<ClientsPhase.ClientFailover> hangs = outcomes.stream().filter(o -> o.fault().equals("hang")).toList();
-      Stats crashLag = Stats.of(crashes.stream().map(ClientsPhase.ClientFailover::lagMs).toList());
-      Stats hangUnavailable = Stats.of(hangs.stream().map(ClientsPhase.ClientFailover::unavailabilityMs).toList());
-      java.util.Set<String> exceptions = new java.util.TreeSet<>();
-      outcomes.forEach(o -> exceptions.addAll(o.newErrorClasses().keySet()));
-      JsonObject configuration = result.configurations().getOrDefault(client, new JsonObject());
-      table.row(client, configuration.getString("version", "?"), crashLag.count() + "/" + crashes.size(),
-          ms(crashLag.median()), ms(crashLag.p95()), ms(crashLag.max()),
-          Stats.of(hangs.stream().map(ClientsPhase.ClientFailover::unavailabilityMs).toList()).count() + "/" + hangs.size(),
-          ms(hangUnavailable.median()), ms(hangUnavailable.max()),
-          ms(outcomes.stream().mapToDouble(ClientsPhase.ClientFailover::longestCallMs).max().orElse(0)),
-          count(outcomes.stream().mapToLong(ClientsPhase.ClientFailover::healthyShardErrors).sum()),
-          count(outcomes.stream().mapToLong(ClientsPhase.ClientFailover::lostWrites).sum()),
-          count(outcomes.stream().mapToLong(ClientsPhase.ClientFailover::unknownOutcomes).sum()),
-          count(outcomes.stream().filter(ClientsPhase.ClientFailover::restarted).count()),
-          exceptions.isEmpty() ? "-" : String.join(" ", exceptions));
+      long crashes = outcomes.stream().filter(o -> o.fault().equals("crash")).count();
+      Stats crashLag = ClientTable.crashLag(outcomes);
       if (client.endsWith(":tuned")) {
         targets.add(Target.atMost("clients", client + " p95 recovery lag on crash failovers", TUNED_P95_LAG_TARGET_MS,
-            crashes.isEmpty() ? null : crashLag.count() < crashes.size() ? Double.POSITIVE_INFINITY : crashLag.p95(),
-            "ms"));
+            crashes == 0 ? null : crashLag.count() < crashes ? Double.POSITIVE_INFINITY : crashLag.p95(), "ms"));
       }
     });
     Stats withClients = Stats.of(result.failovers().stream().filter(r -> r.action().equals("crash"))
@@ -365,8 +348,6 @@ final class BenchTables {
       targets.add(Target.atMost("clients", "clients whose lost-write count disagrees with redis-cli", 0,
           (double) disagreeing, ""));
     }
-    result.configurations().forEach((client, configuration) -> table.note("configuration " + client + ": "
-        + configuration.getJsonObject("settings", new JsonObject()).encode()));
     result.failures().forEach((client, failure) -> table.note("FAILED " + client + ": " + failure));
     table.note(result.setup().crashes() + " crash (SIGKILL) and " + result.setup().hangs() + " hang (SIGSTOP "
         + result.setup().hangSeconds() + " s) failovers, " + RecoveryPhase.describe(result.setup().lab()) + "; every "

@@ -11,6 +11,8 @@ import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.common.topology.SlotRange;
 import io.failoverlab.measure.Await;
+import io.failoverlab.measure.ClientOutcome;
+import io.failoverlab.measure.ClientWatch;
 import io.failoverlab.measure.ClusterHealth;
 import io.failoverlab.measure.EventRecorder;
 import io.failoverlab.measure.FailoverRecord;
@@ -58,16 +60,6 @@ final class ClientsPhase {
                boolean inducedLoss) {
   }
 
-  /** One client in one failover. */
-  record ClientFailover(String fault, int index, Double unavailabilityMs, Double lagMs, long healthyShardErrors,
-                       long lostWrites, long unknownOutcomes, double longestCallMs, boolean restarted,
-                       Boolean recoveredAfterRestart, Map<String, Long> newErrorClasses) {
-
-    boolean recovered() {
-      return unavailabilityMs != null;
-    }
-  }
-
   /** The induced-loss check of one client: its own count, and what the servers say. */
   record LossCheck(String client, long counted, long atLeast, long atMost, String note) {
 
@@ -76,7 +68,7 @@ final class ClientsPhase {
     }
   }
 
-  record Result(Setup setup, List<FailoverRecord> failovers, Map<String, List<ClientFailover>> byClient,
+  record Result(Setup setup, List<FailoverRecord> failovers, Map<String, List<ClientOutcome>> byClient,
                 Map<String, JsonObject> configurations, Map<String, String> failures, List<LossCheck> lossChecks,
                 String error) {
   }
@@ -108,7 +100,7 @@ final class ClientsPhase {
           "the lab did not start: " + MeasurementFailure.messageOf(e));
     }
     List<FailoverRecord> failovers = new ArrayList<>();
-    Map<String, List<ClientFailover>> byClient = new LinkedHashMap<>();
+    Map<String, List<ClientOutcome>> byClient = new LinkedHashMap<>();
     Map<String, JsonObject> configurations = new LinkedHashMap<>();
     Map<String, String> failures = new LinkedHashMap<>();
     List<LossCheck> lossChecks = new ArrayList<>();
@@ -192,7 +184,7 @@ final class ClientsPhase {
           .forEach(run -> print("client " + run.label() + " failed: " + run.failure()));
     }
 
-    FailoverRecord failover(int index, int total, boolean hang, Map<String, List<ClientFailover>> byClient) {
+    FailoverRecord failover(int index, int total, boolean hang, Map<String, List<ClientOutcome>> byClient) {
       String fault = hang ? "hang" : "crash";
       String step = "clients failover " + index + "/" + total + " (" + fault + ")";
       TopologySnapshot snapshot = HealthGate.await(lab, events, SERVICES, setup.lab().masters(), options.phaseTimeout(),
@@ -205,9 +197,9 @@ final class ClientsPhase {
       String oracleId = Await.result(oracleVertx.deployVerticle(oracle), Duration.ofSeconds(10), step + ": starting the oracle");
       Await.until(vertx, step + ": the oracle connected", Duration.ofSeconds(10), Bench.POLL,
           () -> oracle.answers() > 0 ? null : "no reply from " + victim.replicas() + " yet");
-      Map<String, JsonObject> before = totals(serving);
+      ClientWatch watch = ClientWatch.before(serving, victim.failedSlots(), victim.healthySlots());
 
-      double faultAt = System.currentTimeMillis();
+      long signalledAt = System.currentTimeMillis();
       int port = HostAndPort.parse(victim.master()).port();
       if (hang) {
         Await.result(lab.cluster().hang(port, Duration.ofSeconds(setup.hangSeconds())), Duration.ofSeconds(30),
@@ -215,6 +207,9 @@ final class ClientsPhase {
       } else {
         Await.result(lab.cluster().crash(port), Duration.ofSeconds(30), step + ": crash " + victim.master());
       }
+      // The node is gone (or frozen) once crash/hang completed: an INCR started before could still have
+      // been answered, so recovery counts only operations started after this moment.
+      double faultAt = System.currentTimeMillis();
       print(step + ": " + fault + " " + victim.master() + " (slots " + victim.shard() + ")");
       Await.until(vertx, step + ": the oracle writing to " + victim.shard() + " again", options.phaseTimeout(), Bench.POLL,
           () -> oracle.firstSuccessAt() != null ? null : "oracle: " + oracle.attempts() + " attempts, last "
@@ -223,17 +218,17 @@ final class ClientsPhase {
       long deadline = oracleAt + setup.deadline().toMillis();
       Await.until(vertx, step + ": every client writing to " + victim.shard() + " again", setup.deadline().plusSeconds(
           (oracleAt - (long) faultAt) / 1000 + 5), Bench.POLL, () -> {
-            List<String> waiting = serving.stream().filter(run -> recovered(run, victim, faultAt) == null)
+            List<String> waiting = serving.stream().filter(run -> watch.recoveredAt(run, faultAt) == null)
                 .map(ClientRun::label).toList();
             return waiting.isEmpty() || System.currentTimeMillis() > deadline ? null : "waiting for " + waiting;
           });
-      Map<String, Boolean> restarted = restartTheUnrecovered(serving, victim, faultAt, step);
+      Map<String, Boolean> restarted = restartTheUnrecovered(serving, watch, victim, faultAt, step);
       long windowEnd = System.currentTimeMillis() + SETTLE_MS;
       Await.window(vertx, SETTLE_MS);
       Await.result(oracleVertx.undeploy(oracleId), Duration.ofSeconds(10), step + ": stopping the oracle");
 
       FailoverRecord.Builder record = FailoverRecord.builder(index, new FailoverRecord.Fault(fault, victim.master(),
-              victim.master(), null, hang ? "SIGSTOP for " + setup.hangSeconds() + " s" : "SIGKILL", (long) faultAt),
+              victim.master(), null, hang ? "SIGSTOP for " + setup.hangSeconds() + " s" : "SIGKILL", signalledAt),
           victim.shard())
           .promoted(oracle.promoted() == null ? null : oracle.promoted().toString())
           .oracle(new FailoverRecord.OracleReading(oracleAt, oracle.meanPeriodMs()));
@@ -241,16 +236,15 @@ final class ClientsPhase {
         record.client(service, new ClientRecovery(events.recoveredAt(service, victim.shard(), (long) faultAt),
             events.healthyShardErrors(service, victim.shard(), (long) faultAt, windowEnd)));
       }
-      Map<String, JsonObject> after = totals(serving);
       for (ClientRun run : serving) {
-        ClientFailover outcome = outcome(run, fault, index, victim, faultAt, oracleAt, windowEnd,
-            before.get(run.label()), after.get(run.label()), restarted.getOrDefault(run.label(), false));
+        ClientOutcome outcome = watch.outcome(run, fault, index, signalledAt, faultAt, oracleAt, windowEnd,
+            restarted.getOrDefault(run.label(), false));
         byClient.computeIfAbsent(run.label(), label -> new ArrayList<>()).add(outcome);
-        Double recoveredAt = outcome.unavailabilityMs() == null ? null : faultAt + outcome.unavailabilityMs();
+        Double recoveredAt = outcome.unavailabilityMs() == null ? null : signalledAt + outcome.unavailabilityMs();
         record.client(run.label(), new ClientRecovery(recoveredAt == null ? null : Math.round(recoveredAt),
             outcome.healthyShardErrors()));
       }
-      print(step + ": oracle up after " + (oracleAt - (long) faultAt) + " ms; " + summary(byClient, index));
+      print(step + ": oracle up after " + (oracleAt - signalledAt) + " ms; " + summary(byClient, index));
       if (!hang) {
         Await.result(lab.cluster().restart(port), Duration.ofSeconds(60), step + ": restart " + victim.master());
       }
@@ -314,17 +308,13 @@ final class ClientsPhase {
       }
     }
 
-    private Double recovered(ClientRun run, Victim victim, double faultAt) {
-      return run.log().firstSuccessStartedAfter(victim.failedSlots(), faultAt);
-    }
-
     /** Restarts each client that did not recover in time; true for those (and whether that helped is in their log). */
-    private Map<String, Boolean> restartTheUnrecovered(List<ClientRun> serving, Victim victim, double faultAt,
-                                                       String step) {
+    private Map<String, Boolean> restartTheUnrecovered(List<ClientRun> serving, ClientWatch watch, Victim victim,
+                                                       double faultAt, String step) {
       Map<String, Boolean> restarted = new LinkedHashMap<>();
       for (int i = 0; i < serving.size(); i++) {
         ClientRun run = serving.get(i);
-        if (recovered(run, victim, faultAt) != null) {
+        if (watch.recoveredAt(run, faultAt) != null) {
           continue;
         }
         print(step + ": " + run.label() + " has not written to " + victim.shard() + " within "
@@ -335,7 +325,7 @@ final class ClientsPhase {
         serving.set(i, fresh);
         try {
           Await.until(vertx, step + ": " + run.label() + " writing again after its restart", setup.deadline(),
-              Bench.POLL, () -> recovered(fresh, victim, faultAt) != null ? null : "not yet");
+              Bench.POLL, () -> watch.recoveredAt(fresh, faultAt) != null ? null : "not yet");
         } catch (MeasurementFailure e) {
           print(step + ": " + run.label() + " did not recover even after a restart");
         }
@@ -343,50 +333,7 @@ final class ClientsPhase {
       return restarted;
     }
 
-    private ClientFailover outcome(ClientRun run, String fault, int index, Victim victim, double faultAt, long oracleAt,
-                                   long windowEnd, JsonObject before, JsonObject after, boolean restarted) {
-      OpLog log = run.log();
-      Double recoveredAt = recovered(run, victim, faultAt);
-      Double unavailability = recoveredAt == null || restarted ? null : recoveredAt - faultAt;
-      Double lag = recoveredAt == null || restarted ? null : recoveredAt - oracleAt;
-      long healthyErrors = log.failedOperations(victim.healthySlots(), (long) faultAt, windowEnd);
-      double longest = log.longestCall(victim.failedSlots(), faultAt, windowEnd);
-      long lost = delta(before, after, "lostWrites");
-      long unknown = delta(before, after, "unacknowledgedWrites");
-      Map<String, Long> classes = new TreeMap<>();
-      JsonObject was = before == null ? new JsonObject() : before.getJsonObject("errorClasses", new JsonObject());
-      JsonObject now = after == null ? new JsonObject() : after.getJsonObject("errorClasses", new JsonObject());
-      for (String name : now.fieldNames()) {
-        long added = now.getLong(name) - was.getLong(name, 0L);
-        if (added > 0) {
-          classes.put(name, added);
-        }
-      }
-      Boolean recoveredAfterRestart = restarted ? recoveredAt != null : null;
-      return new ClientFailover(fault, index, unavailability, lag, healthyErrors, lost, unknown, longest, restarted,
-          recoveredAfterRestart, classes);
-    }
-
-    private long delta(JsonObject before, JsonObject after, String field) {
-      if (before == null || after == null) {
-        return 0;
-      }
-      return Math.max(0, after.getLong(field, 0L) - before.getLong(field, 0L));
-    }
-
-    private Map<String, JsonObject> totals(List<ClientRun> runs) {
-      Map<String, JsonObject> totals = new LinkedHashMap<>();
-      for (ClientRun run : runs) {
-        try {
-          totals.put(run.label(), run.totals().await(10, TimeUnit.SECONDS));
-        } catch (Exception e) {
-          totals.put(run.label(), null);
-        }
-      }
-      return totals;
-    }
-
-    private String summary(Map<String, List<ClientFailover>> byClient, int index) {
+    private String summary(Map<String, List<ClientOutcome>> byClient, int index) {
       List<String> parts = new ArrayList<>();
       byClient.forEach((label, outcomes) -> outcomes.stream().filter(o -> o.index() == index).findFirst()
           .ifPresent(o -> parts.add(label + " " + (o.restarted() ? "restarted"
@@ -410,11 +357,12 @@ final class ClientsPhase {
           step + ": freeze " + replica);
       Await.window(vertx, 1000);
       int masterPort = HostAndPort.parse(victim.master()).port();
-      double faultAt = System.currentTimeMillis();
       Await.result(lab.cluster().crash(masterPort), Duration.ofSeconds(30), step + ": crash " + victim.master());
+      double faultAt = System.currentTimeMillis();
       print(step + ": froze " + replica + " for 2 s, killed " + victim.master() + " 1 s later");
+      ClientWatch watch = ClientWatch.before(serving, victim.failedSlots(), victim.healthySlots());
       Await.until(vertx, step + ": every client writing to " + victim.shard() + " again", options.phaseTimeout(),
-          Bench.POLL, () -> serving.stream().allMatch(run -> recovered(run, victim, faultAt) != null
+          Bench.POLL, () -> serving.stream().allMatch(run -> watch.recoveredAt(run, faultAt) != null
               || run.state() != ClientRun.State.RUNNING) ? null : "not yet");
       // Every key of the shard written again after the promotion: a loss shows in the next reply.
       Await.window(vertx, 3000);
@@ -475,14 +423,17 @@ final class ClientsPhase {
       if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
         throw new IOException(redisCli + " failed: " + output.strip());
       }
-      String[] lines = output.split("\\R");
-      Map<String, Long> values = new LinkedHashMap<>();
-      for (int i = 0; i < ordered.size() && i < lines.length; i++) {
-        String line = lines[i].strip();
-        values.put(ordered.get(i), line.isEmpty() ? 0L : Long.parseLong(line));
+      // In cluster mode redis-cli says where it followed a redirect ("-> Redirected to slot [..] located at ..."):
+      // that line is not an answer.
+      List<String> answers = output.lines().filter(line -> !line.startsWith("-> Redirected")).toList();
+      if (answers.size() != ordered.size()) {
+        throw new IOException(redisCli + " answered " + answers.size() + " lines for " + ordered.size() + " keys: "
+            + output.strip());
       }
-      if (values.size() != ordered.size()) {
-        throw new IOException(redisCli + " answered " + lines.length + " lines for " + ordered.size() + " keys");
+      Map<String, Long> values = new LinkedHashMap<>();
+      for (int i = 0; i < ordered.size(); i++) {
+        String line = answers.get(i).strip();
+        values.put(ordered.get(i), line.isEmpty() ? 0L : Long.parseLong(line));
       }
       return values;
     }

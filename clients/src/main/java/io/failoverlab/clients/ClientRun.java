@@ -156,7 +156,7 @@ public final class ClientRun extends VerticleBase {
     if (op.errorClass() != null) {
       errorClasses.merge(op.errorClass(), 1L, Long::sum);
     }
-    if (ErrorText.maybeApplied(type)) {
+    if (ErrorText.maybeApplied(type, op.error())) {
       ledger.unknownOutcome(op.key());
       recorder.add(ClientRecorder.Extra.UNACKNOWLEDGED_WRITES, 1);
     }

@@ -50,10 +50,21 @@ public final class ErrorText {
   }
 
   /**
-   * Whether a write that failed this way may still have been applied (a timeout or a lost connection
-   * after the command went out): counted as unknown outcome, never as lost or as not done.
+   * Whether a write that failed this way may still have been applied: a timeout, or a connection lost
+   * after the command may have gone out. Counted as unknown outcome, never as lost or as not done. A
+   * connection that could not be opened at all (refused, unreachable) sent nothing.
    */
-  public static boolean maybeApplied(ErrorType type) {
-    return type == ErrorType.TIMEOUT || type == ErrorType.CONNECTION;
+  public static boolean maybeApplied(ErrorType type, String message) {
+    if (type == ErrorType.TIMEOUT) {
+      return true;
+    }
+    if (type != ErrorType.CONNECTION) {
+      return false;
+    }
+    String text = message == null ? "" : message.toLowerCase(Locale.ROOT);
+    boolean neverConnected = text.contains("refused") || text.contains("connecting to") || text.contains("failed to connect")
+        || text.contains("unable to connect") || text.contains("could not connect") || text.contains("econnrefused")
+        || text.contains("no route") || text.contains("unreachable");
+    return !neverConnected;
   }
 }

@@ -1,7 +1,9 @@
 package io.failoverlab.drill;
 
 import io.failoverlab.common.async.Waits;
+import io.failoverlab.clients.ClientRun;
 import io.failoverlab.common.config.ConfigException;
+import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
@@ -10,6 +12,7 @@ import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.measure.Await;
+import io.failoverlab.measure.ClientOutcome;
 import io.failoverlab.measure.ClusterHealth;
 import io.failoverlab.measure.EventRecorder;
 import io.failoverlab.measure.FailoverRecord;
@@ -17,6 +20,8 @@ import io.failoverlab.measure.HealthGate;
 import io.failoverlab.measure.MeasurementFailure;
 import io.failoverlab.stack.Lab;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -27,6 +32,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -133,14 +139,19 @@ public final class Drill {
     long startedAt = System.currentTimeMillis();
     Lab lab = startLab();
     List<FailoverRecord> rows = new ArrayList<>();
+    Map<String, List<ClientOutcome>> clientOutcomes = new LinkedHashMap<>();
+    Map<String, JsonObject> configurations = Map.of();
     String error = null;
+    // The oracle gets an event loop of its own: nothing else of the lab delays its writes.
+    Vertx oracleVertx = options.clients().any()
+        ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)) : null;
     long[] pollIntervalMs = {-1};
     EventRecorder recorder = null;
     try {
       listener.labStarted(lab);
       recorder = Await.result(EventRecorder.attach(lab.vertx(), timeline.feed()), Duration.ofSeconds(10),
           "listening on the event bus");
-      new Session(lab, recorder, rows, pollIntervalMs).run();
+      new Session(lab, recorder, rows, clientOutcomes, oracleVertx, pollIntervalMs).run();
     } catch (MeasurementFailure e) {
       error = e.getMessage();
     } catch (RuntimeException e) {
@@ -154,7 +165,15 @@ public final class Drill {
           LOG.debug("event=drill_detach_failed error=\"{}\"", e.toString());
         }
       }
+      configurations = clientConfigurations(lab);
       stopLab(lab);
+      if (oracleVertx != null) {
+        try {
+          oracleVertx.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.debug("event=drill_oracle_close_failed error=\"{}\"", e.toString());
+        }
+      }
     }
     if (error != null) {
       out.println("drill: FAILED: " + error);
@@ -164,15 +183,29 @@ public final class Drill {
     String clock = latest != null ? latest.clock() : DrillReport.DEFAULT_CLOCK;
     Long poll = latest != null ? Long.valueOf(latest.pollIntervalMs()) : pollIntervalMs[0] > 0 ? pollIntervalMs[0] : null;
     return new DrillReport(options.toJson(), startedAt, System.currentTimeMillis(), error, clock, poll, rows,
-        ThresholdCheck.evaluate(options, rows), timeline.data());
+        ThresholdCheck.evaluate(options, rows), timeline.data(),
+        new DrillReport.Clients(clientOutcomes, configurations));
+  }
+
+  /** Each client's version and settings as it reported them, and why it failed if it did. */
+  private static Map<String, JsonObject> clientConfigurations(Lab lab) {
+    Map<String, JsonObject> configurations = new LinkedHashMap<>();
+    if (lab.clients() != null) {
+      for (ClientRun run : lab.clients().runs()) {
+        configurations.put(run.label(), new JsonObject().put("version", run.version()).put("settings", run.settings())
+            .put("failure", run.failure()));
+      }
+    }
+    return configurations;
   }
 
   private Lab startLab() throws StartFailure {
     Future<Lab> starting;
     if (options.external()) {
-      starting = Lab.startExternal(options.lab(), env.with(Map.of("REDIS_NODES", options.redisNodes())));
+      starting = Lab.startExternal(options.lab(), env.with(Map.of("REDIS_NODES", options.redisNodes())),
+          options.clients().asked());
     } else {
-      starting = Lab.start(options.lab(), env);
+      starting = Lab.start(options.lab(), env, options.clients().asked());
     }
     try {
       Lab lab = starting.await(LAB_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -201,9 +234,14 @@ public final class Drill {
     private final Lab lab;
     private final EventRecorder recorder;
     private final List<FailoverRecord> rows;
+    private final Map<String, List<ClientOutcome>> clientOutcomes;
+    private final Vertx oracleVertx;
     private final long[] pollIntervalMs;
 
-    Session(Lab lab, EventRecorder recorder, List<FailoverRecord> rows, long[] pollIntervalMs) {
+    Session(Lab lab, EventRecorder recorder, List<FailoverRecord> rows, Map<String, List<ClientOutcome>> clientOutcomes,
+            Vertx oracleVertx, long[] pollIntervalMs) {
+      this.clientOutcomes = clientOutcomes;
+      this.oracleVertx = oracleVertx;
       this.lab = lab;
       this.recorder = recorder;
       this.rows = rows;
@@ -243,7 +281,13 @@ public final class Drill {
       }
       ChaosRequest.Action kind = options.actionOf(index);
       Integer seconds = kind == ChaosRequest.Action.HANG ? options.hangSeconds() : null;
+      ClientsDuringFailover clients = lab.clients() == null ? null : ClientsDuringFailover.before(lab, oracleVertx,
+          RedisSettings.fromEnv(env.with(Map.of("REDIS_NODES", String.join(",", lab.monitor().seeds())))),
+          lab.monitor().latestSnapshot(), choice.master(), step);
       ChaosAction action = chaos(new ChaosRequest(kind, choice.master(), seconds, "drill"), step);
+      if (clients != null) {
+        clients.faultSent(action.at(), kind, step);
+      }
       print(step + ": " + action.action().label() + " " + choice.master() + " (slots " + shard + ") at "
           + TIME.format(Instant.ofEpochMilli(action.at())) + " UTC [" + action.id() + ", " + action.method() + "]");
 
@@ -252,8 +296,13 @@ public final class Drill {
           options.phaseTimeout().plusSeconds(5), step + ": incident closed");
       FailoverRecord.Fault fault = new FailoverRecord.Fault(action.action().label(), choice.master(), action.node(),
           action.id(), action.method(), action.at());
-      FailoverRecord row = FailoverRecord.builder(index, fault, choice.shard()).promoted(incident.promotedNode())
-          .incident(incident).build();
+      FailoverRecord.Builder builder = FailoverRecord.builder(index, fault, choice.shard())
+          .promoted(incident.promotedNode()).incident(incident);
+      if (clients != null) {
+        clients.finish(index, kind.label(), options.clients().deadline(), options.phaseTimeout(), builder, step)
+            .forEach((client, outcome) -> clientOutcomes.computeIfAbsent(client, c -> new ArrayList<>()).add(outcome));
+      }
+      FailoverRecord row = builder.build();
       rows.add(row);
       IncidentReport.Durations d = incident.durations();
       LOG.info("event=drill_failover index={} action={} target={} incident={} failed_node={} promoted_node={} "

@@ -6,6 +6,7 @@ import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
+import io.failoverlab.stack.cli.ClientOptions;
 import io.failoverlab.stack.cli.ExitCode;
 import io.failoverlab.stack.cli.LocalClusterOptions;
 import io.failoverlab.stack.cli.PhaseTimeoutOption;
@@ -16,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -84,6 +86,14 @@ public final class DrillCommand implements Callable<Integer> {
 
   @Mixin
   PhaseTimeoutOption phaseTimeout;
+
+  @Mixin
+  ClientOptions clients;
+
+  @Option(names = "--client-deadline-s", defaultValue = "20", paramLabel = "S",
+      description = "With --clients: how long after the oracle a client may take to write to the failed shard "
+          + "again before it is reported not recovered. Default: ${DEFAULT-VALUE}")
+  int clientDeadlineS;
 
   @Option(names = "--redis-nodes", defaultValue = "${env:REDIS_NODES}", paramLabel = "HOST:PORT,...",
       description = "Drill an existing cluster through these seed nodes instead of a local one (faults through "
@@ -173,8 +183,10 @@ public final class DrillCommand implements Callable<Integer> {
             + "(127.0.0.1:" + first + "-" + last + ")");
       }
     }
+    Usage.requireRange(spec, "--client-deadline-s", clientDeadlineS, 1, 3600);
     return new DrillOptions(failovers, actions, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
-        maxHealthyShardErrors, out, lab, nodes, phaseTimeout.duration());
+        maxHealthyShardErrors, out, lab, nodes, phaseTimeout.duration(),
+        new DrillOptions.Clients(clients.resolve(spec, DrillCommand.class), Duration.ofSeconds(clientDeadlineS)));
   }
 
   private static boolean isLoopback(String host) {
@@ -206,6 +218,10 @@ public final class DrillCommand implements Callable<Integer> {
     }
     stdout.println();
     stdout.print(DrillTable.render(report));
+    if (report.clients().any()) {
+      stdout.println();
+      stdout.print(report.clientTable().render());
+    }
     try {
       Path json = write(options.outDir().resolve("report.json"), report.toJson().encodePrettily() + "\n");
       Path html = write(options.outDir().resolve("report.html"), DrillHtml.render(report));

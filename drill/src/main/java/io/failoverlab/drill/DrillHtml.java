@@ -4,6 +4,7 @@ import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.IncidentReport.Milestones;
 import io.failoverlab.measure.FailoverRecord;
 import io.failoverlab.measure.Stats;
+import io.failoverlab.measure.TextTable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -55,6 +56,9 @@ public final class DrillHtml {
     failoverTable(html, report);
     phases(html, report);
     errors(html, report);
+    if (report.clients().any()) {
+      clients(html, report);
+    }
     html.append("<p class=\"note\">Clock: ").append(Html.escape(report.clock()))
         .append(report.clock().endsWith(".") ? "" : ".").append(" Raw data: report.json.</p>\n");
     html.append("</body>\n</html>\n");
@@ -170,6 +174,25 @@ public final class DrillHtml {
       }
     }
     html.append("</table>\n");
+  }
+
+  /** The clients under test, as the text report prints them (one row per client and configuration). */
+  private static void clients(StringBuilder html, DrillReport report) {
+    TextTable table = report.clientTable();
+    html.append("<h2>Clients under test</h2>\n<table id=\"clients\">\n<tr>");
+    table.header().forEach(title -> html.append("<th>").append(Html.escape(title)).append("</th>"));
+    html.append("</tr>\n");
+    for (List<String> row : table.rows()) {
+      html.append("<tr>");
+      for (int i = 0; i < row.size(); i++) {
+        html.append(i < 2 ? "<td>" : "<td class=\"num\">").append(Html.escape(row.get(i))).append("</td>");
+      }
+      html.append("</tr>\n");
+    }
+    html.append("</table>\n");
+    for (String note : table.notes()) {
+      html.append("<p class=\"note\">").append(Html.escape(note)).append("</p>\n");
+    }
   }
 
   private static String nz(String value) {

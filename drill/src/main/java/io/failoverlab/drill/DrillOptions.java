@@ -1,6 +1,7 @@
 package io.failoverlab.drill;
 
 import io.failoverlab.common.contract.ChaosRequest;
+import io.failoverlab.stack.LabClients;
 import io.failoverlab.stack.LabOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.List;
  * @param maxHealthyShardErrors errors on shards whose master did not fail, over the whole drill; null = not checked
  * @param redisNodes        seeds of an existing cluster (external mode), or null for the lab's own cluster
  * @param phaseTimeout      deadline of each wait: cluster healthy, incident closed
+ * @param clients           the clients under test run during the drill, and how long after the oracle
+ *                          each may take to recover on the failed shard
  */
 public record DrillOptions(
     int failovers,
@@ -29,7 +32,28 @@ public record DrillOptions(
     Path outDir,
     LabOptions lab,
     String redisNodes,
-    Duration phaseTimeout) {
+    Duration phaseTimeout,
+    Clients clients) {
+
+  /** Clients under test during the drill ({@code --clients}); with any, an oracle times each failover too. */
+  public record Clients(LabClients asked, Duration deadline) {
+
+    public static Clients none() {
+      return new Clients(LabClients.none(), Duration.ofSeconds(20));
+    }
+
+    public boolean any() {
+      return asked.any();
+    }
+  }
+
+  /** Without clients under test. */
+  public DrillOptions(int failovers, List<ChaosRequest.Action> actions, Integer hangSeconds, DrillTarget target,
+                      Long maxUnavailabilityMs, Long maxLostWrites, Long maxHealthyShardErrors, Path outDir,
+                      LabOptions lab, String redisNodes, Duration phaseTimeout) {
+    this(failovers, actions, hangSeconds, target, maxUnavailabilityMs, maxLostWrites, maxHealthyShardErrors, outDir,
+        lab, redisNodes, phaseTimeout, Clients.none());
+  }
 
   /** "--action mixed": the three faults in turn, so a long drill (the soak) meets each of them. */
   public static final List<ChaosRequest.Action> MIXED = List.of(ChaosRequest.Action.CRASH, ChaosRequest.Action.HANG,
@@ -73,7 +97,7 @@ public record DrillOptions(
 
   public DrillOptions withThresholds(Long unavailabilityMs, Long lostWrites, Long healthyShardErrors) {
     return new DrillOptions(failovers, actions, hangSeconds, target, unavailabilityMs, lostWrites,
-        healthyShardErrors, outDir, lab, redisNodes, phaseTimeout);
+        healthyShardErrors, outDir, lab, redisNodes, phaseTimeout, clients);
   }
 
   /** The settings as report.json shows them. */
@@ -85,6 +109,10 @@ public record DrillOptions(
         .put("hangSeconds", hangSeconds)
         .put("target", target.toString())
         .put("phaseTimeoutMs", phaseTimeout.toMillis());
+    if (clients.any()) {
+      json.put("clients", new io.vertx.core.json.JsonArray(clients.asked().specs().stream().map(Object::toString).toList()))
+          .put("clientDeadlineMs", clients.deadline().toMillis());
+    }
     if (external()) {
       json.put("redisNodes", redisNodes);
     } else {

@@ -2,6 +2,9 @@ package io.failoverlab.drill;
 
 import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.JsonMaps;
+import io.failoverlab.measure.ClientOutcome;
+import io.failoverlab.measure.ClientTable;
+import io.failoverlab.measure.TextTable;
 import io.failoverlab.measure.FailoverRecord;
 import io.failoverlab.measure.Stats;
 import io.vertx.core.json.JsonArray;
@@ -27,7 +30,32 @@ public record DrillReport(
     Long pollIntervalMs,
     List<FailoverRecord> rows,
     List<ThresholdCheck> thresholds,
-    Timeline.Data timeline) {
+    Timeline.Data timeline,
+    Clients clients) {
+
+  /** The clients under test ({@code --clients}): each one's outcome per failover, and its configuration. */
+  public record Clients(Map<String, List<ClientOutcome>> outcomes, Map<String, JsonObject> configurations) {
+
+    public Clients {
+      outcomes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
+      configurations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(configurations));
+    }
+
+    public static Clients none() {
+      return new Clients(Map.of(), Map.of());
+    }
+
+    public boolean any() {
+      return !outcomes.isEmpty() || !configurations.isEmpty();
+    }
+  }
+
+  /** Without clients under test. */
+  public DrillReport(JsonObject settings, long startedAt, long finishedAt, String error, String clock,
+                     Long pollIntervalMs, List<FailoverRecord> rows, List<ThresholdCheck> thresholds,
+                     Timeline.Data timeline) {
+    this(settings, startedAt, finishedAt, error, clock, pollIntervalMs, rows, thresholds, timeline, Clients.none());
+  }
 
   /** The measures summarised, in table order: name in report.json, column title. */
   public static final List<Measure> MEASURES = List.of(
@@ -48,6 +76,7 @@ public record DrillReport(
     settings = settings.copy();
     rows = List.copyOf(rows);
     thresholds = List.copyOf(thresholds);
+    clients = clients == null ? Clients.none() : clients;
   }
 
   public boolean completed() {
@@ -85,7 +114,7 @@ public record DrillReport(
         .put("healthyShardErrorsTotal", rows.stream().mapToLong(FailoverRecord::incidentHealthyShardErrors).sum());
     JsonArray checks = new JsonArray();
     thresholds.forEach(check -> checks.add(check.toJson()));
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("status", status())
         .put("passed", passed())
         .put("error", error)
@@ -99,6 +128,39 @@ public record DrillReport(
         .put("summary", summary)
         .put("thresholds", checks)
         .put("timeline", timeline.toJson());
+    if (clients.any()) {
+      json.put("clients", clientsJson());
+    }
+    return json;
+  }
+
+  /** The clients under test side by side (printed under the failover table, and in report.html). */
+  public TextTable clientTable() {
+    TextTable table = ClientTable.render("Clients under test (ms; lag: first success on the failed shard minus the "
+        + "oracle's)", clients.outcomes(), clients.configurations());
+    clients.configurations().forEach((client, configuration) -> {
+      if (configuration.getString("failure") != null) {
+        table.note("FAILED " + client + ": " + configuration.getString("failure"));
+      }
+    });
+    return table;
+  }
+
+  /** Per client: its configuration and its outcome in each failover (report.json, only with --clients). */
+  private JsonObject clientsJson() {
+    JsonObject json = new JsonObject();
+    java.util.Set<String> labels = new java.util.TreeSet<>(clients.configurations().keySet());
+    labels.addAll(clients.outcomes().keySet());
+    for (String label : labels) {
+      JsonArray failovers = new JsonArray();
+      clients.outcomes().getOrDefault(label, List.of()).forEach(o -> failovers.add(new JsonObject()
+          .put("index", o.index()).put("fault", o.fault()).put("unavailabilityMs", o.unavailabilityMs())
+          .put("lagMs", o.lagMs()).put("healthyShardErrors", o.healthyShardErrors()).put("lostWrites", o.lostWrites())
+          .put("unknownOutcomes", o.unknownOutcomes()).put("longestCallMs", o.longestCallMs())
+          .put("errorClasses", new JsonObject(new java.util.TreeMap<>(o.newErrorClasses())))));
+      json.put(label, clients.configurations().getOrDefault(label, new JsonObject()).copy().put("failovers", failovers));
+    }
+    return json;
   }
 
   /** One failover in report.json: the fault, then what the monitor's incident says it caused. */

@@ -48,6 +48,10 @@ public final class TextTable {
     return title;
   }
 
+  public List<String> header() {
+    return header;
+  }
+
   public List<List<String>> rows() {
     return List.copyOf(rows);
   }
