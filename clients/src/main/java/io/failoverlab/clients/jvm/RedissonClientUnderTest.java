@@ -1,19 +1,21 @@
 package io.failoverlab.clients.jvm;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
+import org.redisson.config.ConstantDelay;
 
 /**
  * Redisson in cluster mode; INCR through {@code RAtomicLong.incrementAndGetAsync} (Redisson's INCR on
  * a plain integer value, as every other client sees it).
  * {@code default} is the getting-started setup ({@code useClusterServers().addNodeAddress(...)}:
- * topology scan every second, 3 s timeout, retries 1-2 s apart); {@code tuned} scans the topology more
- * often and fails and retries faster.
+ * topology scan every 5 s, 3 s timeout, 4 retries 1.5 s apart, 10 s connect timeout, a ping every 30 s);
+ * {@code tuned} scans the topology more often and fails and retries faster.
  */
 public final class RedissonClientUnderTest implements JvmClient {
 
@@ -29,10 +31,12 @@ public final class RedissonClientUnderTest implements JvmClient {
     }
     settings.put("nodeAddresses", seeds.joined());
     if (tuned) {
-      cluster.setScanInterval(200).setTimeout(300).setConnectTimeout(250).setRetryAttempts(10).setRetryInterval(50)
-          .setFailedSlaveReconnectionInterval(500).setPingConnectionInterval(1000);
+      cluster.setScanInterval(200).setTimeout(300).setConnectTimeout(250).setRetryAttempts(10)
+          .setRetryDelay(new ConstantDelay(Duration.ofMillis(50))).setFailedSlaveReconnectionInterval(500)
+          .setPingConnectionInterval(1000);
       settings.put("scanInterval", 200).put("timeout", 300).put("connectTimeout", 250).put("retryAttempts", 10)
-          .put("retryInterval", 50).put("failedSlaveReconnectionInterval", 500).put("pingConnectionInterval", 1000);
+          .put("retryDelay", "constant 50ms").put("failedSlaveReconnectionInterval", 500)
+          .put("pingConnectionInterval", 1000);
     }
     redisson = Redisson.create(config);
   }
