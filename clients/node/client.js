@@ -28,9 +28,15 @@ const CONFIGS = {
 const now = () => performance.timeOrigin + performance.now();
 const emit = (record) => process.stdout.write(JSON.stringify(record) + '\n');
 
-// The harness is gone (our stdout closed, or it closed our stdin): nobody is measuring any more.
+// The harness is gone (our stdout closed): nobody is measuring any more.
 process.stdout.on('error', () => process.exit(0));
-process.stdin.on('end', () => process.exit(0));
+// The harness stopped us (our stdin closed): start no INCR, report those in flight, then exit, so
+// every write we made is in its ledger (at most 1.5 s: its grace period is 2 s).
+let stopping = false;
+process.stdin.on('end', () => {
+  stopping = true;
+  setTimeout(() => process.exit(0), 1500);
+});
 process.stdin.resume();
 
 function main() {
@@ -58,6 +64,10 @@ function main() {
   const intervalMs = rate > 0 ? 1000 / rate : 1;
   let due = now();
   const tick = () => {
+    if (stopping) {
+      if (busy.size === 0) process.exit(0);
+      return;
+    }
     // Start every key due by now, one per interval, never more than one interval's backlog.
     due = Math.max(due, now() - intervalMs);
     while (due <= now()) {

@@ -80,8 +80,9 @@ for ($index = 0; ; $index++) {
     if (now_ms() - $lastBeat >= 1000) {
         $lastBeat = now_ms();
         emit(['type' => 'beat', 't' => $lastBeat]);
-        if (harness_gone()) {
-            exit(0);
-        }
+    }
+    // Checked between every two calls, so no INCR starts once the harness has stopped us.
+    if (harness_gone()) {
+        exit(0);
     }
 }

@@ -43,9 +43,16 @@ def emit(record):
         os._exit(0)  # the harness is gone: nobody is measuring any more
 
 
+STOPPING = threading.Event()
+
+
 def exit_when_stdin_closes():
-    # The harness keeps our stdin open; its end (the harness stopped or died) is our end.
+    # The harness keeps our stdin open; its end (the harness stopped or died) is our end. The main loop
+    # starts no INCR from then on and reports the one in flight, so every write we made is in the
+    # harness's ledger; a call blocked on a frozen node gets 1.5 s (the harness's grace period is 2 s).
     sys.stdin.read()
+    STOPPING.set()
+    time.sleep(1.5)
     os._exit(0)
 
 
@@ -82,10 +89,12 @@ def main():
     interval = 1000.0 / rate if rate > 0 else 0.0
     next_start = now_ms()
     index = 0
-    while True:
+    while not STOPPING.is_set():
         wait = next_start - now_ms()
         if wait > 0:
             time.sleep(wait / 1000.0)
+            if STOPPING.is_set():
+                break
         # Behind schedule (a slow call): start at once, but never burst to catch up.
         next_start = max(next_start + interval, now_ms())
         key = keys[index % len(keys)]
@@ -97,6 +106,7 @@ def main():
         except Exception as error:  # every failure is a record: the harness classifies it
             emit({"type": "op", "key": key, "start": start, "end": now_ms(), "ok": False,
                   "error": str(error) or repr(error), "errorClass": type(error).__name__})
+    os._exit(0)
 
 
 if __name__ == "__main__":

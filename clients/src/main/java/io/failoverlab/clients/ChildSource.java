@@ -64,7 +64,14 @@ final class ChildSource implements ClientRun.Source {
   }
 
   private void drain() {
-    for (LineProtocol.Line line : child.drain(DRAIN_MAX)) {
+    record(child.drain(DRAIN_MAX));
+    if (child.failure() != null) {
+      run.fail(child.failure());
+    }
+  }
+
+  private void record(List<LineProtocol.Line> lines) {
+    for (LineProtocol.Line line : lines) {
       if (line instanceof LineProtocol.Op op) {
         run.record(op.record());
       } else if (line instanceof LineProtocol.Skip) {
@@ -72,9 +79,6 @@ final class ChildSource implements ClientRun.Source {
       } else if (line instanceof LineProtocol.Hello hello) {
         hello(hello);
       }
-    }
-    if (child.failure() != null) {
-      run.fail(child.failure());
     }
   }
 
@@ -99,10 +103,24 @@ final class ChildSource implements ClientRun.Source {
       timer = -1;
     }
     ChildClient stopping = child;
-    return stopping == null ? Future.succeededFuture() : run.vertx().executeBlocking(() -> {
+    if (stopping == null) {
+      return Future.succeededFuture();
+    }
+    // What the child printed up to its exit is recorded too: an INCR it made after our last drain and
+    // left out of the ledger would make the servers' counters look higher than the ledger says, and hide
+    // a lost write from the independent check (seen with predis, which exits up to a second after
+    // its stdin closes). The queue is bounded, so this drain is too.
+    return run.vertx().executeBlocking(() -> {
       stopping.close();
       return null;
-    }, false);
+    }, false).map(closed -> {
+      List<LineProtocol.Line> rest;
+      do {
+        rest = stopping.drain(DRAIN_MAX);
+        record(rest);
+      } while (!rest.isEmpty());
+      return null;
+    });
   }
 
   @Override

@@ -48,6 +48,7 @@ public final class ChildClient implements AutoCloseable {
   private volatile long lastLineAt = System.currentTimeMillis();
   private volatile boolean closing;
   private Thread stderrReader;
+  private Thread stdoutReader;
 
   private ChildClient(String label, Process process, long stallMs) {
     this.label = label;
@@ -73,7 +74,7 @@ public final class ChildClient implements AutoCloseable {
     }
     ChildClient child = new ChildClient(label, process, stallMs);
     child.stderrReader = child.thread("stderr", () -> child.readStderr(process.getErrorStream()));
-    child.thread("stdout", () -> child.readStdout(process.getInputStream()));
+    child.stdoutReader = child.thread("stdout", () -> child.readStdout(process.getInputStream()));
     LOG.info("event=client_process_started client={} pid={} command=\"{}\"", label, process.pid(), String.join(" ", command));
     return child;
   }
@@ -220,7 +221,10 @@ public final class ChildClient implements AutoCloseable {
     }
   }
 
-  /** Closes its stdin (it exits by itself), then ends it if it has not within a grace period. Blocking. */
+  /**
+   * Closes its stdin (it exits by itself), ends it if it has not within a grace period, and waits for
+   * its last lines to be read. Blocking.
+   */
   @Override
   public void close() {
     closing = true;
@@ -237,6 +241,12 @@ public final class ChildClient implements AutoCloseable {
       process.destroy();
       awaitExit();
       process.destroyForcibly();
+    }
+    // Its last lines are still being read: once the reader is done, drain() has every line it printed.
+    try {
+      stdoutReader.join(STOP_GRACE_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
