@@ -27,6 +27,11 @@ CONFIGS = {
         "socket_connect_timeout": 0.25,  # a dead node's refused or silent connect fails fast
         "reinitialize_steps": 1,         # refresh the slot map at the first MOVED, not the tenth
         "cluster_error_retry_attempts": 1,  # our loop retries; the library's own adds 0.25 s sleeps
+        # Keep the seeds as the nodes to re-read the topology from. With the discovered nodes instead
+        # (the default), redis-py < 4.4 re-reads it from the dead master first, deep-copies its own
+        # connect callback to reconnect, fails with "cannot pickle '_thread.lock' object" and stops
+        # there: no recovery until the node is back (redis-py #2377, fixed in 4.4.0; measured here).
+        "dynamic_startup_nodes": False,
     },
 }
 
