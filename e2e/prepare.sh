@@ -3,7 +3,8 @@
 #   1. installs a Docker engine, Compose v1, mmdebstrap and Prometheus (for promtool) from Debian;
 #   2. starts dockerd unless an engine already answers;
 #   3. builds the local stand-in images the test passes to docker-compose.yml instead of the public ones
-#      (there is no image registry here): local/redis:7.0, local/jre:17, local/prometheus:2.42.
+#      (there is no image registry here): local/redis:7.0, local/jre:17, local/clients-base:17,
+#      local/prometheus:2.42.
 # Each image is a Debian rootfs made by mmdebstrap from the mirror apt already uses, imported with
 # `docker import`. An image whose recipe has not changed is kept (label failoverlab.recipe), so a
 # second run takes seconds. Rootfs tarballs are cached in $FAILOVERLAB_IMAGE_CACHE.
@@ -105,6 +106,13 @@ build_image local/redis:7.0 "redis-server,redis-tools" \
 
 # A JRE 17 the services' Dockerfiles can start FROM (eclipse-temurin:17-jre's place).
 build_image local/jre:17 "openjdk-17-jre-headless" 'true' \
+  'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' 'CMD ["java", "-version"]'
+
+# The clients service's base (eclipse-temurin:17-jre's place, with what clients/Dockerfile would install
+# with INSTALL_PACKAGES=yes already in): a JRE 17, Debian's /usr/bin/python3 with python3-redis (redis-py),
+# php-cli and php-predis (predis, on PHP's include path /usr/share/php). The test builds clients/Dockerfile
+# FROM it with INSTALL_PACKAGES=no: no network at build time.
+build_image local/clients-base:17 "openjdk-17-jre-headless,python3-redis,php-cli,php-predis" 'true' \
   'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' 'CMD ["java", "-version"]'
 
 # Prometheus as prom/prometheus has it: the binary as entrypoint, data in /prometheus, runs unprivileged,

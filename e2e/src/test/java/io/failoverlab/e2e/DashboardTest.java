@@ -81,9 +81,58 @@ class DashboardTest {
         "failoverlab_failovers_total",
         "failoverlab_lost_writes_total",
         "failoverlab_unacknowledged_writes_total",
-        "failoverlab_last_incident_phase_seconds");
+        "failoverlab_last_incident_phase_seconds",
+        "failoverlab_last_outage_seconds");           // clients under test: their last outage
     Query writeErrors = dashboard.panel("Write errors per second by type").queries().get(0);
     assertThat(writeErrors.expr()).contains("service=\"writer\"", "outcome=\"error\"", "by (error_type)");
+  }
+
+  /** Panels 19 and 20: the clients under test, one series each (client:config), the services' router left out. */
+  @Test
+  void clientsUnderTestPanelsShowEachClientButNotTheServices() {
+    for (int id : List.of(19, 20)) {
+      Panel panel = dashboard.panels().stream().filter(p -> p.id() == id).findFirst()
+          .orElseThrow(() -> new AssertionError("no panel " + id));
+      assertThat(panel.title()).as("panel %d", id).startsWith("Clients under test");
+      Query query = panel.queries().get(0);
+      assertThat(query.expr()).as("panel \"%s\"", panel.title())
+          .contains("client!=\"failoverlab-router\"", "by (client, config)");
+      assertThat(query.legend()).as("legend of panel \"%s\"", panel.title()).isEqualTo("{{client}}:{{config}}");
+    }
+  }
+
+  /**
+   * docker-compose.yml runs the clients under test (redis-py, predis, the Java libraries) in three
+   * containers of one image, each a member of the clustered event bus like the services, and
+   * Prometheus scrapes them; the Docker end-to-end test checks they run, recover and show on the panels.
+   */
+  @Test
+  void composeRunsTheClientsUnderTestOnTheClusteredEventBusAndPrometheusScrapesThem() {
+    String compose = Repo.read(Repo.COMPOSE_FILE);
+    Map<String, String> clients = new LinkedHashMap<>();
+    clients.put("client-redis-py", "CLIENTS: redis-py,redis-py:tuned");
+    clients.put("client-predis", "CLIENTS: predis,predis:tuned");
+    clients.put("client-jvm", "CLIENTS: vertx-redis-client,vertx-redis-client:tuned,lettuce,lettuce:tuned,jedis,"
+        + "jedis:tuned,redisson,redisson:tuned");
+    assertThat(compose).contains("EVENTBUS_CLUSTER_MEMBERS: writer,reader,monitor,client-redis-py,client-predis,client-jvm",
+        "dockerfile: clients/Dockerfile", "image: ${CLIENTS_IMAGE:-failoverlab/clients-service:latest}",
+        "CLIENTS_BASE_IMAGE: ${CLIENTS_BASE_IMAGE:-eclipse-temurin:17-jre}", "CLIENTS_DIR: /app/clients");
+    clients.forEach((service, list) -> {
+      int at = compose.indexOf("\n  " + service + ":\n");
+      assertThat(at).as("service %s in %s", service, Repo.COMPOSE_FILE).isPositive();
+      int end = compose.indexOf("\n\n", at + 1);
+      String block = compose.substring(at, end < 0 ? compose.length() : end);
+      assertThat(block).as("service %s", service).contains("<<: *clients", "EVENTBUS_PUBLIC_HOST: " + service, list);
+    });
+    String prometheus = Repo.read(Repo.PROMETHEUS_CONFIG);
+    assertThat(prometheus).contains("job_name: clients",
+        "targets: [\"client-redis-py:8083\", \"client-predis:8083\", \"client-jvm:8083\"]");
+    String dockerfile = Repo.read(Repo.ROOT.resolve("clients/Dockerfile"));
+    assertThat(dockerfile).contains("ARG CLIENTS_BASE_IMAGE=eclipse-temurin:17-jre", "ARG INSTALL_PACKAGES=yes",
+        "COPY clients/target/clients-service.jar", "USER 10001:10001", "HEALTHCHECK");
+    String ignore = Repo.read(Repo.ROOT.resolve(".dockerignore"));
+    assertThat(ignore).contains("!clients/target/clients-service.jar", "!clients/clients.conf",
+        "!clients/python/client.py", "!clients/php/client.php").doesNotContain("!clients/node");
   }
 
   @Test

@@ -47,11 +47,14 @@ import org.testcontainers.containers.wait.strategy.Wait;
  * The real docker-compose.yml, run by Testcontainers through the local {@code docker-compose}
  * (Compose v1; no image registry here, so the public images are swapped for the stand-ins
  * e2e/prepare.sh builds): every service but Grafana (no Grafana image can exist here; the dashboard's
- * queries are run against Prometheus instead). One scenario, in order: the stack comes up healthy, a
- * master is crashed through the kill endpoint, the cluster and both clients recover and the monitor's
- * incident holds both clients' outages (which only the clustered event bus can bring it), the
- * crashed node rejoins, every dashboard query and alert expression returns data from Prometheus, the
- * write-error panel shows the spike and then zero, and {@code down -v} leaves nothing behind.
+ * queries are run against Prometheus instead), with the three containers of clients under test
+ * (redis-py, predis, and the Java libraries: 12 clients in all). One scenario, in order: the stack comes
+ * up healthy, a master is crashed through the kill endpoint, every client under test serves every shard
+ * again within {@link #CLIENT_RECOVERY_DEADLINE} of the promotion, the cluster and both services'
+ * clients recover and the monitor's incident holds both clients' outages (which only the clustered
+ * event bus can bring it), the crashed node rejoins, every dashboard query and alert expression returns
+ * data from Prometheus, the write-error panel shows the spike and then zero, the clients-under-test
+ * panels show every client and the outage the kill caused, and {@code down -v} leaves nothing behind.
  *
  * <p>Figures of the run (timings, the spike) go to the log and to target/e2e-report.json.
  */
@@ -59,7 +62,16 @@ import org.testcontainers.containers.wait.strategy.Wait;
 class DockerComposeIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerComposeIT.class);
-  private static final List<String> SERVICES = List.of("prometheus", "writer", "reader", "monitor");
+  /** The containers of the clients under test, each with the clients compose gives it (CLIENTS), as labels. */
+  private static final Map<String, List<String>> CLIENTS_UNDER_TEST = clientsUnderTest();
+  private static final List<String> SERVICES = concat(List.of("prometheus", "writer", "reader", "monitor"),
+      List.copyOf(CLIENTS_UNDER_TEST.keySet()), List.of());
+  /**
+   * How long after the promotion a client under test may take to serve every shard again. Generous: the
+   * default configurations of Lettuce and vertx-redis-client wait out a 60 s command timeout on the dead
+   * node first (measured 56-63 s after the promotion here).
+   */
+  private static final Duration CLIENT_RECOVERY_DEADLINE = Duration.ofSeconds(90);
   private static final List<String> REDIS_NODES = List.of("redis-1", "redis-2", "redis-3", "redis-4", "redis-5", "redis-6");
   /** Alerts a master crash must trigger (their expression returns data during the incident). */
   private static final List<String> INCIDENT_ALERTS = List.of("RedisClusterDown", "WriteErrorSpike", "FailoverInProgress");
@@ -75,6 +87,7 @@ class DockerComposeIT {
   private static int monitorPort;
   private static int writerPort;
   private static int readerPort;
+  private static final Map<String, Integer> clientPorts = new LinkedHashMap<>();
   private static PrometheusApi prometheus;
 
   // Carried from one step of the scenario to the next.
@@ -86,16 +99,21 @@ class DockerComposeIT {
 
   @BeforeAll
   static void bringTheStackUp() throws IOException {
-    for (String service : List.of("writer-service", "reader-service", "monitor-service")) {
-      Path jar = Repo.ROOT.resolve(service + "/target/" + service + ".jar");
-      assertThat(jar).as("the Dockerfiles copy the fat jar: build it first (./mvnw -B package -DskipTests)").exists();
+    for (String jar : List.of("writer-service/target/writer-service.jar", "reader-service/target/reader-service.jar",
+        "monitor-service/target/monitor-service.jar", "clients/target/clients-service.jar")) {
+      assertThat(Repo.ROOT.resolve(jar)).as("the Dockerfiles copy the fat jar: build it first (./mvnw -B package -DskipTests)")
+          .exists();
     }
     Files.createDirectories(LOGS);
-    int[] ports = freePorts(4);
+    int[] ports = freePorts(4 + CLIENTS_UNDER_TEST.size());
     monitorPort = ports[0];
     writerPort = ports[1];
     readerPort = ports[2];
     prometheus = new PrometheusApi("http://127.0.0.1:" + ports[3]);
+    int next = 4;
+    for (String service : CLIENTS_UNDER_TEST.keySet()) {
+      clientPorts.put(service, ports[next++]);
+    }
 
     Map<String, String> env = new LinkedHashMap<>();
     env.put("REDIS_IMAGE", System.getenv().getOrDefault("E2E_REDIS_IMAGE", "local/redis:7.0"));
@@ -104,6 +122,13 @@ class DockerComposeIT {
     env.put("WRITER_IMAGE", "failoverlab-e2e/writer-service:test");
     env.put("READER_IMAGE", "failoverlab-e2e/reader-service:test");
     env.put("MONITOR_IMAGE", "failoverlab-e2e/monitor-service:test");
+    // The clients service's base already has redis-py and predis: no apt, so no network, at build time.
+    env.put("CLIENTS_BASE_IMAGE", System.getenv().getOrDefault("E2E_CLIENTS_BASE_IMAGE", "local/clients-base:17"));
+    env.put("CLIENTS_INSTALL_PACKAGES", "no");
+    env.put("CLIENTS_IMAGE", "failoverlab-e2e/clients-service:test");
+    env.put("CLIENT_REDIS_PY_PORT", Integer.toString(clientPorts.get("client-redis-py")));
+    env.put("CLIENT_PREDIS_PORT", Integer.toString(clientPorts.get("client-predis")));
+    env.put("CLIENT_JVM_PORT", Integer.toString(clientPorts.get("client-jvm")));
     env.put("MONITOR_PORT", Integer.toString(monitorPort));
     env.put("WRITER_PORT", Integer.toString(writerPort));
     env.put("READER_PORT", Integer.toString(readerPort));
@@ -129,8 +154,8 @@ class DockerComposeIT {
     stack.start();
     project = container("writer").getContainerInfo().getConfig().getLabels().get("com.docker.compose.project");
     report.put("stackHealthySeconds", seconds(System.nanoTime() - startedAtNanos));
-    LOG.info("event=e2e_stack_healthy project={} seconds={} monitor=http://127.0.0.1:{} prometheus=http://127.0.0.1:{}",
-        project, report.getDouble("stackHealthySeconds"), monitorPort, ports[3]);
+    LOG.info("event=e2e_stack_healthy project={} seconds={} monitor=http://127.0.0.1:{} prometheus=http://127.0.0.1:{} "
+        + "clients={}", project, report.getDouble("stackHealthySeconds"), monitorPort, ports[3], clientPorts);
   }
 
   @AfterAll
@@ -163,6 +188,18 @@ class DockerComposeIT {
     for (int port : List.of(writerPort, readerPort, monitorPort)) {
       assertThat(Http.get("http://127.0.0.1:" + port + "/health/ready").status()).as("ready on " + port).isEqualTo(200);
     }
+    // Each clients container runs the clients compose gives it, each one started (none failed to).
+    JsonObject started = new JsonObject();
+    CLIENTS_UNDER_TEST.forEach((service, labels) -> {
+      assertThat(Http.get(clientUrl(service, "/health/ready")).status()).as("ready: " + service).isEqualTo(200);
+      Map<String, JsonObject> clients = clientStats(service);
+      assertThat(clients.keySet()).as("clients of " + service).containsExactlyElementsOf(labels);
+      clients.forEach((label, client) -> {
+        assertThat(client.getString("state")).as(label + " in " + service + ": " + client.encode()).isEqualTo("running");
+        started.put(label, client.getString("version"));
+      });
+    });
+    report.put("clientsUnderTestVersions", started);
     // The writer's and reader's per-second stats reach the monitor in another container: the bus is clustered.
     await("client stats over the clustered event bus").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(Http.get(monitorUrl("/stats")).json().getLong("clientMessages")).isGreaterThan(2));
@@ -173,6 +210,17 @@ class DockerComposeIT {
           ((JsonObject) t).getString("health")));
       assertThat(health).containsEntry("writer", "up").containsEntry("reader", "up")
           .containsEntry("monitor", "up").containsEntry("prometheus", "up");
+      // The clients job has one target per clients container.
+      Map<String, String> clientTargets = new TreeMap<>();
+      targets.forEach(t -> {
+        JsonObject target = (JsonObject) t;
+        if ("clients".equals(target.getJsonObject("labels").getString("job"))) {
+          clientTargets.put(target.getJsonObject("labels").getString("instance"), target.getString("health"));
+        }
+      });
+      Map<String, String> expected = new TreeMap<>();
+      CLIENTS_UNDER_TEST.keySet().forEach(service -> expected.put(service + ":8083", "up"));
+      assertThat(clientTargets).as("targets of job clients").isEqualTo(expected);
     });
   }
 
@@ -187,6 +235,7 @@ class DockerComposeIT {
           .isNull();
       assertClientHealthy(writerPort);
       assertClientHealthy(readerPort);
+      assertClientsUnderTestServeEveryShard();
       // Start-up errors are long gone, so the write-error panel reads zero for seconds before the kill.
       JsonArray recentErrors = prometheus.query(
           "sum(increase(failoverlab_operations_total{service=\"writer\", outcome=\"error\"}[15s]))");
@@ -200,6 +249,9 @@ class DockerComposeIT {
         .findFirst().orElseThrow(() -> new AssertionError("no master with a replica in sync: " + nodes));
     killedNode = master.getString("address");
     killedNodeId = master.getString("id");
+    String killedShard = master.getString("slots");
+    Set<String> shards = nodes.stream().filter(node -> "master".equals(node.getString("role")))
+        .map(node -> node.getString("slots")).collect(Collectors.toCollection(java.util.TreeSet::new));
     killedService = serviceAt(killedNode.substring(0, killedNode.lastIndexOf(':')));
     Set<String> replicas = nodes.stream().filter(r -> killedNode.equals(r.getString("master")))
         .map(r -> r.getString("address")).collect(Collectors.toSet());
@@ -209,6 +261,21 @@ class DockerComposeIT {
         Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json"));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
     LOG.info("event=e2e_master_crashed node={} service={} replicas={}", killedNode, killedService, replicas);
+
+    // Every client under test serves every shard again: checked before the incident may close, which it
+    // cannot while one of them is still in an outage, so that a client that does not recover is named.
+    long promotedAtMs = await("the promotion after the kill of " + killedNode).atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200)).until(() -> promotedAtOf(killedNode), found -> found != null);
+    report.put("killToPromotionMs", promotedAtMs - killedAtMs);
+    JsonObject recovery = awaitClientsUnderTestRecovered(shards, killedShard, promotedAtMs);
+    report.put("clientsUnderTestRecovery", recovery);
+    List<String> unrecovered = recovery.fieldNames().stream()
+        .filter(label -> recovery.getJsonObject(label).getLong("recoveredMsAfterPromotion") == null).sorted().toList();
+    assertThat(unrecovered).as(() -> "clients under test that did not serve every shard again within "
+        + CLIENT_RECOVERY_DEADLINE.toSeconds() + " s of the promotion (a second that started after it with successes on "
+        + shards + "): " + unrecovered + "\n" + unrecovered.stream()
+            .map(label -> label + ": " + recovery.getJsonObject(label).encode()).collect(Collectors.joining("\n")))
+        .isEmpty();
 
     incident = await("the incident of " + killedNode + " to close").atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
@@ -238,6 +305,11 @@ class DockerComposeIT {
     assertThat(phasesByService).as("outages in " + incident.encodePrettily())
         .containsEntry("writer", Set.of("start", "end")).containsEntry("reader", Set.of("start", "end"));
     assertThat(incident.getJsonObject("errorsByService").fieldNames()).contains("writer", "reader");
+    // The clients under test's outages come from three more containers over the same bus.
+    Set<String> labels = CLIENTS_UNDER_TEST.values().stream().flatMap(List::stream).collect(Collectors.toSet());
+    List<String> clientOutages = phasesByService.keySet().stream().filter(labels::contains).toList();
+    report.getJsonObject("incident").put("clientsUnderTestWithOutages", new JsonArray(clientOutages));
+    assertThat(clientOutages).as("outages of clients under test in " + incident.encodePrettily()).isNotEmpty();
 
     List<JsonObject> after = nodes(topology().getJsonObject("snapshot"));
     assertThat(after).filteredOn(node -> incident.getString("promotedNode").equals(node.getString("address")))
@@ -327,20 +399,58 @@ class DockerComposeIT {
     assumeTrue(incident != null, "needs the incident of the crash step");
     List<String> empty = new ArrayList<>();
     int queries = 0;
+    Set<Integer> queried = new java.util.TreeSet<>();
     for (Panel panel : Dashboard.load().panels()) {
       for (Query query : panel.queries()) {
         queries++;
+        queried.add(panel.id());
         if (prometheus.query(query.prometheusExpr()).isEmpty()) {
           empty.add(panel.title() + " / " + query.refId() + ": " + query.prometheusExpr());
         }
       }
     }
     report.put("dashboardQueriesWithData", queries - empty.size() + "/" + queries);
+    assertThat(queried).as("panels queried").contains(CLIENT_ERRORS_PANEL, LAST_OUTAGE_PANEL);
     assertThat(empty).as("dashboard queries without data").isEmpty();
   }
 
   @Test
   @Order(6)
+  void clientsUnderTestPanelsShowEveryClientAndTheOutageTheKillCaused() {
+    assumeTrue(incident != null, "needs the incident of the crash step");
+    Set<String> labels = CLIENTS_UNDER_TEST.values().stream().flatMap(List::stream)
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    Dashboard dashboard = Dashboard.load();
+    // Errors per second by client: a series for every client, and errors during the incident.
+    String errors = panel(dashboard, CLIENT_ERRORS_PANEL).queries().get(0).prometheusExpr();
+    assertThat(seriesLabels(prometheus.query(errors))).as(errors).isEqualTo(labels);
+    long from = killedAtMs / 1000 - 2;
+    long to = incident.getLong("closedAt") / 1000 + 2;
+    JsonObject peakErrors = new JsonObject();
+    for (Object row : prometheus.queryRange(errors, from, to, 1)) {
+      JsonObject series = (JsonObject) row;
+      double peak = 0;
+      for (Object sample : series.getJsonArray("values")) {
+        peak = Math.max(peak, Double.parseDouble(((JsonArray) sample).getString(1)));
+      }
+      peakErrors.put(label(series.getJsonObject("metric")), round(peak));
+    }
+    report.put("clientErrorsPanelPeakDuringIncident", peakErrors);
+    assertThat(peakErrors.stream().mapToDouble(e -> ((Number) e.getValue()).doubleValue()).max().orElse(0))
+        .as("errors/s of the clients under test during the incident: " + peakErrors).isGreaterThan(0);
+    // Unavailability in their last outage: every client, and the kill's outage for at least one.
+    String lastOutage = panel(dashboard, LAST_OUTAGE_PANEL).queries().get(0).prometheusExpr();
+    JsonArray outages = prometheus.query(lastOutage);
+    assertThat(seriesLabels(outages)).as(lastOutage).isEqualTo(labels);
+    JsonObject seconds = new JsonObject();
+    outages.forEach(series -> seconds.put(label(((JsonObject) series).getJsonObject("metric")), value((JsonObject) series)));
+    report.put("lastOutagePanelSeconds", seconds);
+    assertThat(seconds.stream().mapToDouble(e -> ((Number) e.getValue()).doubleValue()).max().orElse(0))
+        .as("last outage of the clients under test: " + seconds).isGreaterThan(0);
+  }
+
+  @Test
+  @Order(7)
   void everyAlertIsLoadedReadsDataAndTheIncidentTriggeredItsAlerts() {
     assumeTrue(incident != null, "needs the incident of the crash step");
     Map<String, String> alerts = new TreeMap<>();
@@ -371,7 +481,7 @@ class DockerComposeIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void downRemovesEveryContainerNetworkAndVolume() {
     assumeTrue(stack != null, "the stack never came up");
     stack.stop();
@@ -389,6 +499,154 @@ class DockerComposeIT {
   }
 
   // ---- helpers
+
+  private static final int CLIENT_ERRORS_PANEL = 19;
+  private static final int LAST_OUTAGE_PANEL = 20;
+
+  /** docker-compose.yml's clients containers and their CLIENTS, as the labels the clients get. */
+  private static Map<String, List<String>> clientsUnderTest() {
+    Map<String, List<String>> clients = new LinkedHashMap<>();
+    clients.put("client-redis-py", List.of("redis-py:default", "redis-py:tuned"));
+    clients.put("client-predis", List.of("predis:default", "predis:tuned"));
+    clients.put("client-jvm", List.of("vertx-redis-client:default", "vertx-redis-client:tuned", "lettuce:default",
+        "lettuce:tuned", "jedis:default", "jedis:tuned", "redisson:default", "redisson:tuned"));
+    return java.util.Collections.unmodifiableMap(clients);
+  }
+
+  private static String clientUrl(String service, String path) {
+    return "http://127.0.0.1:" + clientPorts.get(service) + path;
+  }
+
+  /** A clients container's /stats: each client's state, settings, totals, outages and last second, by label. */
+  private static Map<String, JsonObject> clientStats(String service) {
+    Map<String, JsonObject> clients = new LinkedHashMap<>();
+    Http.get(clientUrl(service, "/stats")).json().getJsonArray("clients")
+        .forEach(c -> clients.put(((JsonObject) c).getString("client"), (JsonObject) c));
+    return clients;
+  }
+
+  /** Every client under test is running and succeeded on every shard in its last second. */
+  private static void assertClientsUnderTestServeEveryShard() {
+    int masters = (int) nodes(topology().getJsonObject("snapshot")).stream()
+        .filter(node -> "master".equals(node.getString("role"))).count();
+    for (String service : CLIENTS_UNDER_TEST.keySet()) {
+      clientStats(service).forEach((label, client) -> {
+        assertThat(client.getString("state")).as(label + ": " + client.encode()).isEqualTo("running");
+        JsonObject lastSecond = client.getJsonObject("lastSecond");
+        assertThat(lastSecond).as("last second of " + label).isNotNull();
+        assertThat(lastSecond.getJsonObject("succeededByShard").stream()
+            .filter(e -> ((Number) e.getValue()).longValue() > 0).count())
+            .as(label + " succeeded on every shard in its last second: " + lastSecond.encode()).isEqualTo(masters);
+      });
+    }
+  }
+
+  /**
+   * Watches every client under test from the kill on until each has had a second that started at or after
+   * the promotion with successes on every shard in {@code shards}, or until {@link #CLIENT_RECOVERY_DEADLINE}
+   * after the promotion. Per client: when that second ended (ms after the kill and after the promotion;
+   * null if it did not come), its outage on the killed shard as the client recorded it, the errors in the
+   * seconds watched, and its last stats if it did not recover.
+   */
+  private static JsonObject awaitClientsUnderTestRecovered(Set<String> shards, String killedShard, long promotedAtMs) {
+    Map<String, JsonObject> results = new TreeMap<>();
+    Map<String, Set<Long>> windowsSeen = new TreeMap<>();
+    CLIENTS_UNDER_TEST.forEach((service, labels) -> labels.forEach(label -> {
+      results.put(label, new JsonObject().put("container", service).put("recoveredMsAfterKill", null)
+          .put("recoveredMsAfterPromotion", null).put("failedOperationsWatched", 0L));
+      windowsSeen.put(label, new java.util.HashSet<>());
+    }));
+    Map<String, JsonObject> last = new TreeMap<>();
+    long deadline = promotedAtMs + CLIENT_RECOVERY_DEADLINE.toMillis();
+    while (System.currentTimeMillis() < deadline
+        && results.values().stream().anyMatch(r -> r.getLong("recoveredMsAfterPromotion") == null)) {
+      for (String service : CLIENTS_UNDER_TEST.keySet()) {
+        Map<String, JsonObject> stats;
+        try {
+          stats = clientStats(service);
+        } catch (RuntimeException unanswered) {
+          continue; // counted as not recovered yet; the deadline decides
+        }
+        stats.forEach((label, client) -> {
+          JsonObject result = results.get(label);
+          if (result == null) {
+            return;
+          }
+          last.put(label, client);
+          JsonObject ended = client.getJsonObject("outages", new JsonObject()).getJsonObject("lastEnded");
+          if (ended != null && killedShard.equals(ended.getString("shard")) && !result.containsKey("outageMs")
+              && ended.getLong("startedAt") >= killedAtMs - 1000) {
+            result.put("outageMs", ended.getLong("durationMs"))
+                .put("outageEndedMsAfterKill", ended.getLong("timestamp") - killedAtMs);
+          }
+          JsonObject second = client.getJsonObject("lastSecond");
+          if (second == null || !windowsSeen.get(label).add(second.getLong("timestamp"))) {
+            return;
+          }
+          long start = second.getLong("timestamp") - second.getLong("intervalMs");
+          if (start >= killedAtMs) {
+            result.put("failedOperationsWatched", result.getLong("failedOperationsWatched") + second.getLong("failed"));
+          }
+          JsonObject byShard = second.getJsonObject("succeededByShard");
+          boolean everyShard = shards.stream().allMatch(shard -> byShard.getLong(shard, 0L) > 0);
+          if (result.getLong("recoveredMsAfterPromotion") == null && start >= promotedAtMs && everyShard) {
+            result.put("recoveredMsAfterKill", second.getLong("timestamp") - killedAtMs)
+                .put("recoveredMsAfterPromotion", second.getLong("timestamp") - promotedAtMs);
+          }
+        });
+      }
+      sleep(250);
+    }
+    JsonObject recovery = new JsonObject();
+    results.forEach((label, result) -> {
+      if (result.getLong("recoveredMsAfterPromotion") == null && last.containsKey(label)) {
+        JsonObject client = last.get(label);
+        result.put("state", client.getString("state")).put("failure", client.getString("failure"))
+            .put("lastSecond", client.getJsonObject("lastSecond")).put("outages", client.getJsonObject("outages"))
+            .put("errorClasses", client.getJsonObject("errorClasses"));
+      }
+      recovery.put(label, result);
+    });
+    LOG.info("event=e2e_clients_under_test_recovery shard={} recovery={}", killedShard, recovery.encode());
+    return recovery;
+  }
+
+  /** When the monitor saw the replica of {@code node} promoted, in the incident the kill opened; null before. */
+  private static Long promotedAtOf(String node) {
+    JsonArray incidents = Http.get(monitorUrl("/api/incidents")).json().getJsonArray("incidents");
+    for (Object item : incidents) {
+      JsonObject candidate = (JsonObject) item;
+      if (node.equals(candidate.getString("failedNode")) && candidate.getLong("openedAt") >= killedAtMs - 1000) {
+        return candidate.getJsonObject("milestones").getLong("promotedAt");
+      }
+    }
+    return null;
+  }
+
+  private static Panel panel(Dashboard dashboard, int id) {
+    return dashboard.panels().stream().filter(panel -> panel.id() == id).findFirst()
+        .orElseThrow(() -> new AssertionError("the dashboard has no panel " + id));
+  }
+
+  /** "client:config" of each series (the clients-under-test panels' legend). */
+  private static Set<String> seriesLabels(JsonArray result) {
+    Set<String> labels = new java.util.TreeSet<>();
+    result.forEach(series -> labels.add(label(((JsonObject) series).getJsonObject("metric"))));
+    return labels;
+  }
+
+  private static String label(JsonObject metric) {
+    return metric.getString("client") + ":" + metric.getString("config");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** The query of the dashboard's write-error panel: the one that must show the spike. */
   private static Query writeErrorQuery() {
