@@ -110,10 +110,10 @@ class DashboardTest {
   void composeRunsTheClientsUnderTestOnTheClusteredEventBusAndPrometheusScrapesThem() {
     String compose = Repo.read(Repo.COMPOSE_FILE);
     Map<String, String> clients = new LinkedHashMap<>();
-    clients.put("client-redis-py", "CLIENTS: redis-py,redis-py:tuned");
-    clients.put("client-predis", "CLIENTS: predis,predis:tuned");
-    clients.put("client-jvm", "CLIENTS: vertx-redis-client,vertx-redis-client:tuned,lettuce,lettuce:tuned,jedis,"
-        + "jedis:tuned,redisson,redisson:tuned");
+    clients.put("client-redis-py", "CLIENTS: ${CLIENTS_REDIS_PY:-redis-py:tuned}");
+    clients.put("client-predis", "CLIENTS: ${CLIENTS_PREDIS:-predis,predis:tuned}");
+    clients.put("client-jvm", "CLIENTS: ${CLIENTS_JVM:-vertx-redis-client:tuned,lettuce:tuned,jedis,jedis:tuned,"
+        + "redisson,redisson:tuned}");
     assertThat(compose).contains("EVENTBUS_CLUSTER_MEMBERS: writer,reader,monitor,client-redis-py,client-predis,client-jvm",
         "dockerfile: clients/Dockerfile", "image: ${CLIENTS_IMAGE:-failoverlab/clients-service:latest}",
         "CLIENTS_BASE_IMAGE: ${CLIENTS_BASE_IMAGE:-eclipse-temurin:17-jre}", "CLIENTS_DIR: /app/clients");

@@ -48,7 +48,7 @@ import org.testcontainers.containers.wait.strategy.Wait;
  * (Compose v1; no image registry here, so the public images are swapped for the stand-ins
  * e2e/prepare.sh builds): every service but Grafana (no Grafana image can exist here; the dashboard's
  * queries are run against Prometheus instead), with the three containers of clients under test
- * (redis-py, predis, and the Java libraries: 12 clients in all). One scenario, in order: the stack comes
+ * (redis-py, predis, and the Java libraries: compose's default nine). One scenario, in order: the stack comes
  * up healthy, a master is crashed through the kill endpoint, every client under test serves every shard
  * again within {@link #CLIENT_RECOVERY_DEADLINE} of the promotion, the cluster and both services'
  * clients recover and the monitor's incident holds both clients' outages (which only the clustered
@@ -129,6 +129,10 @@ class DockerComposeIT {
     env.put("CLIENT_REDIS_PY_PORT", Integer.toString(clientPorts.get("client-redis-py")));
     env.put("CLIENT_PREDIS_PORT", Integer.toString(clientPorts.get("client-predis")));
     env.put("CLIENT_JVM_PORT", Integer.toString(clientPorts.get("client-jvm")));
+    // Compose's defaults, pinned: a CLIENTS_* of the caller's own must not change what is checked.
+    env.put("CLIENTS_REDIS_PY", String.join(",", CLIENTS_UNDER_TEST.get("client-redis-py")));
+    env.put("CLIENTS_PREDIS", String.join(",", CLIENTS_UNDER_TEST.get("client-predis")));
+    env.put("CLIENTS_JVM", String.join(",", CLIENTS_UNDER_TEST.get("client-jvm")));
     env.put("MONITOR_PORT", Integer.toString(monitorPort));
     env.put("WRITER_PORT", Integer.toString(writerPort));
     env.put("READER_PORT", Integer.toString(readerPort));
@@ -260,6 +264,12 @@ class DockerComposeIT {
     Http.Response accepted = Http.post(monitorUrl("/api/chaos/crash"), new JsonObject().put("node", killedNode).encode(),
         Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json"));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    String actionId = new JsonObject(accepted.body()).getString("id");
+    // 202 says the crash was accepted; the action's record says whether SHUTDOWN went through.
+    JsonObject action = await("the crash " + actionId + " to finish").atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(200)).until(() -> chaosAction(actionId),
+            found -> found != null && !"running".equals(found.getString("status")));
+    assertThat(action.getString("status")).as("the crash of " + killedNode + ": " + action.encode()).isEqualTo("done");
     LOG.info("event=e2e_master_crashed node={} service={} replicas={}", killedNode, killedService, replicas);
 
     // Every client under test serves every shard again: checked before the incident may close, which it
@@ -506,11 +516,22 @@ class DockerComposeIT {
   /** docker-compose.yml's clients containers and their CLIENTS, as the labels the clients get. */
   private static Map<String, List<String>> clientsUnderTest() {
     Map<String, List<String>> clients = new LinkedHashMap<>();
-    clients.put("client-redis-py", List.of("redis-py:default", "redis-py:tuned"));
+    clients.put("client-redis-py", List.of("redis-py:tuned"));
     clients.put("client-predis", List.of("predis:default", "predis:tuned"));
-    clients.put("client-jvm", List.of("vertx-redis-client:default", "vertx-redis-client:tuned", "lettuce:default",
-        "lettuce:tuned", "jedis:default", "jedis:tuned", "redisson:default", "redisson:tuned"));
+    clients.put("client-jvm", List.of("vertx-redis-client:tuned", "lettuce:tuned", "jedis:default", "jedis:tuned",
+        "redisson:default", "redisson:tuned"));
     return java.util.Collections.unmodifiableMap(clients);
+  }
+
+  /** The kill endpoint's record of one action (status running, done or failed), or null. */
+  private JsonObject chaosAction(String id) {
+    JsonArray actions = Http.get(monitorUrl("/api/chaos")).json().getJsonArray("actions");
+    for (int i = 0; i < actions.size(); i++) {
+      if (id.equals(actions.getJsonObject(i).getString("id"))) {
+        return actions.getJsonObject(i);
+      }
+    }
+    return null;
   }
 
   private static String clientUrl(String service, String path) {

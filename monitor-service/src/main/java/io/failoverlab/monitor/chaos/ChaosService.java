@@ -259,7 +259,8 @@ public final class ChaosService {
   private Future<Void> gracefulFailover(HostAndPort replica) {
     NodeLink link = new NodeLink(vertx, replica, redis, false);
     long deadline = System.currentTimeMillis() + FAILOVER_DEADLINE_MS;
-    return link.send(Request.cmd(Command.CLUSTER).arg("FAILOVER"), redis.commandTimeoutMs())
+    long timeoutMs = Math.max(redis.commandTimeoutMs(), RedisCommandFaults.FAULT_COMMAND_TIMEOUT_MS);
+    return link.send(Request.cmd(Command.CLUSTER).arg("FAILOVER"), timeoutMs)
         .compose(ok -> awaitMaster(link, deadline))
         .eventually(link::close);
   }

@@ -21,6 +21,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisCommandFaults implements FaultInjector {
 
+  /**
+   * The deadline of a fault's one command, at least. Not the services' per-command deadline (250 ms by
+   * default): that one is short so a client fails fast, while a fault that misses it is a failed
+   * experiment. A loaded compose host took longer than 250 ms to connect and send SHUTDOWN once (the
+   * e2e test's kill did nothing); still a deadline, so a node that never answers fails the action.
+   */
+  static final long FAULT_COMMAND_TIMEOUT_MS = 2000;
+
   private final Vertx vertx;
   private final RedisSettings settings;
 
@@ -48,11 +56,11 @@ public final class RedisCommandFaults implements FaultInjector {
   @Override
   public Future<Void> crash(HostAndPort node) {
     // SHUTDOWN answers nothing when it works: the connection closes as the process exits.
-    return once(node, Request.cmd(Command.SHUTDOWN).arg("NOSAVE").arg("NOW").arg("FORCE"), settings.commandTimeoutMs())
+    return once(node, Request.cmd(Command.SHUTDOWN).arg("NOSAVE").arg("NOW").arg("FORCE"), faultTimeoutMs())
         .recover(error -> {
           if (error.getMessage() != null && error.getMessage().contains("syntax error")) {
             // Before Redis 7.0 SHUTDOWN takes no NOW/FORCE.
-            return once(node, Request.cmd(Command.SHUTDOWN).arg("NOSAVE"), settings.commandTimeoutMs());
+            return once(node, Request.cmd(Command.SHUTDOWN).arg("NOSAVE"), faultTimeoutMs());
           }
           return Future.failedFuture(error);
         });
@@ -74,6 +82,10 @@ public final class RedisCommandFaults implements FaultInjector {
   @Override
   public Future<Void> restart(HostAndPort node) {
     return Future.failedFuture(new ChaosRefusal(501, whyNot(Action.RESTART)));
+  }
+
+  private long faultTimeoutMs() {
+    return Math.max(settings.commandTimeoutMs(), FAULT_COMMAND_TIMEOUT_MS);
   }
 
   /** One command on a connection of its own; a connection closed by the node counts as done. */
