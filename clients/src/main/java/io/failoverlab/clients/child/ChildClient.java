@@ -142,6 +142,11 @@ public final class ChildClient implements AutoCloseable {
         }
       }
       if (line.length() > 0) {
+        // The output ended mid-line: it is exiting. Let it end first, as below, so that its last stderr
+        // lines (why it died) are part of the reason (ChildClientFaultsIT lost them one time in twelve).
+        if (!closing) {
+          awaitExit();
+        }
         fail("a partial last line: '" + line + "'");
         return;
       }
