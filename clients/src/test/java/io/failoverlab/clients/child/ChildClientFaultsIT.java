@@ -126,10 +126,12 @@ class ChildClientFaultsIT {
   void aMalformedLineFailsTheClientQuotingTheLine() throws IOException {
     script("nonsense.sh",
         "echo '" + HELLO + "'",
+        "echo 'verbose mode: printing replies' >&2",
         "echo 'INCR k1 -> 42'",
         "exec cat");
     ChildClient child = start(NO_STALL_MS, "bash", "nonsense.sh");
-    assertThat(awaitFailure(child)).startsWith("protocol error: not a JSON object: 'INCR k1 -> 42'");
+    assertThat(awaitFailure(child)).startsWith("protocol error: not a JSON object: 'INCR k1 -> 42'")
+        .endsWith("; last stderr lines: verbose mode: printing replies");
     assertThat(child.drain(10)).hasSize(1).first().isInstanceOf(Hello.class);
     assertGone(child);
   }
@@ -138,10 +140,12 @@ class ChildClientFaultsIT {
   void anUnknownLineTypeFailsTheClientNamingTheType() throws IOException {
     script("unknown.sh",
         "echo '" + HELLO + "'",
+        "echo 'protocol 2' >&2",
         "echo '{\"type\":\"result\",\"key\":\"k1\"}'",
         "exec cat");
     ChildClient child = start(NO_STALL_MS, "bash", "unknown.sh");
-    assertThat(awaitFailure(child)).startsWith("protocol error: unknown type 'result'");
+    assertThat(awaitFailure(child)).startsWith("protocol error: unknown type 'result'")
+        .endsWith("; last stderr lines: protocol 2");
     assertGone(child);
   }
 
@@ -162,11 +166,13 @@ class ChildClientFaultsIT {
   void aLineLongerThanTheLimitFailsTheClient() throws IOException {
     script("long.py",
         "import sys",
+        "print('padding the beat', file=sys.stderr, flush=True)",
         "sys.stdout.write('{\"type\":\"beat\",\"pad\":\"' + 'x' * " + (2 * LineProtocol.MAX_LINE_CHARS) + ")",
         "sys.stdout.flush()",
         "sys.stdin.read()");
     ChildClient child = start(NO_STALL_MS, PYTHON, "long.py");
-    assertThat(awaitFailure(child)).startsWith("a line longer than " + LineProtocol.MAX_LINE_CHARS + " characters");
+    assertThat(awaitFailure(child)).startsWith("a line longer than " + LineProtocol.MAX_LINE_CHARS + " characters")
+        .endsWith("; last stderr lines: padding the beat");
     assertGone(child);
   }
 
@@ -174,12 +180,14 @@ class ChildClientFaultsIT {
   void aClientThatFloodsTheQueueWithoutBeingDrainedIsFailedAsFlooded() throws IOException {
     script("flood.py",
         "import sys",
+        "print('debug output on', file=sys.stderr, flush=True)",
         "for i in range(" + (5 * ChildClient.QUEUE_CAPACITY) + "):",
         "    sys.stdout.write('{\"type\":\"beat\"}\\n')",
         "sys.stdout.flush()",
         "sys.stdin.read()");
     ChildClient child = start(NO_STALL_MS, PYTHON, "flood.py");
-    assertThat(awaitFailure(child)).startsWith("flooded: more than " + ChildClient.QUEUE_CAPACITY + " lines waiting");
+    assertThat(awaitFailure(child)).startsWith("flooded: more than " + ChildClient.QUEUE_CAPACITY + " lines waiting")
+        .endsWith("; last stderr lines: debug output on");
     // What was read before the flood is still there for the owner, and no more than the queue holds.
     assertThat(child.drain(10 * ChildClient.QUEUE_CAPACITY)).hasSize(ChildClient.QUEUE_CAPACITY);
     assertGone(child);
