@@ -2,6 +2,7 @@ package io.failoverlab.clients;
 
 import io.failoverlab.router.ErrorType;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Classifies a client library's error by its text and exception type into the lab's error types,
@@ -11,6 +12,19 @@ import java.util.Locale;
  * (MOVED, CLUSTERDOWN, ...) are common to all.
  */
 public final class ErrorText {
+
+  /**
+   * redis-py takes the code off the server's reply ("MovedError: 3999 127.0.0.1:7002", "ReadOnlyError:
+   * You can't write against a read only replica."): there the exception's class names the reply.
+   */
+  private static final Map<String, ErrorType> REPLY_CLASSES = Map.of(
+      "MovedError", ErrorType.MOVED,
+      "AskError", ErrorType.ASK,
+      "ClusterDownError", ErrorType.CLUSTERDOWN,
+      "MasterDownError", ErrorType.CLUSTERDOWN,
+      "TryAgainError", ErrorType.TRYAGAIN,
+      "ReadOnlyError", ErrorType.READONLY,
+      "BusyLoadingError", ErrorType.LOADING);
 
   private ErrorText() {
   }
@@ -25,7 +39,9 @@ public final class ErrorText {
     if (upper.startsWith("ASK ") || upper.contains("ASKDATAEXCEPTION")) {
       return ErrorType.ASK;
     }
-    if (upper.contains("CLUSTERDOWN") || upper.contains("CLUSTER IS DOWN")) {
+    // MASTERDOWN: a replica whose master link is down refuses to serve; for that shard the cluster is down
+    // (as our router counts it).
+    if (upper.contains("CLUSTERDOWN") || upper.contains("CLUSTER IS DOWN") || upper.startsWith("MASTERDOWN")) {
       return ErrorType.CLUSTERDOWN;
     }
     if (upper.contains("TRYAGAIN")) {
@@ -37,8 +53,14 @@ public final class ErrorText {
     if (upper.startsWith("LOADING")) {
       return ErrorType.LOADING;
     }
+    ErrorType reply = errorClass == null ? null : REPLY_CLASSES.get(errorClass);
+    if (reply != null) {
+      return reply;
+    }
     String kind = ((errorClass == null ? "" : errorClass) + " " + text).toLowerCase(Locale.ROOT);
-    if (kind.contains("timeout") || kind.contains("timed out") || kind.contains("time out")) {
+    // Jedis: "Cluster retry deadline exceeded." once its retries of one call ran out of time.
+    if (kind.contains("timeout") || kind.contains("timed out") || kind.contains("time out")
+        || kind.contains("deadline exceeded")) {
       return ErrorType.TIMEOUT;
     }
     if (kind.contains("connect") || kind.contains("refused") || kind.contains("reset") || kind.contains("broken pipe")

@@ -47,6 +47,31 @@ class DrillCommandTest {
     assertThat(started).isFalse();
   }
 
+  @ParameterizedTest(name = "--clients {0}")
+  @CsvSource(delimiter = '|', value = {
+      "hiredis                | unknown client 'hiredis'  | known: vertx-redis-client, lettuce, jedis, redisson",
+      "lettuce,hiredis:tuned  | unknown client 'hiredis'  | known: vertx-redis-client, lettuce, jedis, redisson",
+      "lettuce:fast           | got 'fast'                | must be default or tuned",
+      "jedis,lettuce:TURBO    | got 'turbo'               | must be default or tuned",
+      "' , '                  | no client named           | lettuce,redis-py:tuned or all"})
+  void anUnknownClientOrConfigurationIsAUsageErrorNamingIt(String clients, String named, String known) {
+    assertThat(run("--clients", clients)).isEqualTo(2);
+    assertThat(err.toString()).contains("--clients").contains(named).contains(known);
+    assertThat(started).isFalse();
+  }
+
+  @Test
+  void theClientsOfAnotherDirectoryAreKnownByTheirConf(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Files.writeString(dir.resolve("clients.conf"), "mine = ./mine.sh\n");
+    assertThat(run("--clients-dir", dir.toString(), "--clients", "redis-py")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown client 'redis-py'").contains("lettuce, jedis, redisson, mine")
+        .contains(dir.resolve("clients.conf").toString());
+    assertThat(run("--clients-dir", dir.resolve("nowhere").toString(), "--clients", "mine")).isEqualTo(2);
+    assertThat(err.toString()).contains("--clients-dir").contains("is not a directory");
+    assertThat(started).isFalse();
+  }
+
   @Test
   void hangSecondsOnlyGoWithHang() {
     assertThat(run("--action", "crash", "--hang-seconds", "5")).isEqualTo(2);
