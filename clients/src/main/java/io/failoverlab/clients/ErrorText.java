@@ -77,13 +77,17 @@ public final class ErrorText {
    * connection that could not be opened at all (refused, unreachable) sent nothing.
    */
   public static boolean maybeApplied(ErrorType type, String message) {
+    String text = message == null ? "" : message.toLowerCase(Locale.ROOT);
     if (type == ErrorType.TIMEOUT) {
+      return true;
+    }
+    // Jedis gave up after several attempts; an earlier one may have gone out and been applied.
+    if (text.contains("no more cluster attempts")) {
       return true;
     }
     if (type != ErrorType.CONNECTION) {
       return false;
     }
-    String text = message == null ? "" : message.toLowerCase(Locale.ROOT);
     boolean neverConnected = text.contains("refused") || text.contains("connecting to") || text.contains("failed to connect")
         || text.contains("unable to connect") || text.contains("could not connect") || text.contains("econnrefused")
         || text.contains("no route") || text.contains("unreachable");

@@ -47,6 +47,7 @@ class ErrorTextTest {
       "Jedis    | JedisConnectionException         | Unexpected end of stream.                               | CONNECTION  | true",
       "Jedis    | JedisConnectionException         | java.net.SocketTimeoutException: Read timed out         | TIMEOUT     | true",
       "Jedis    | JedisClusterOperationException   | Cluster retry deadline exceeded.                        | TIMEOUT     | true",
+      "Jedis    | JedisClusterOperationException   | No more cluster attempts left.                          | OTHER       | true",
       "Lettuce  | RedisCommandTimeoutException     | Command timed out after 300 millisecond(s)              | TIMEOUT     | true",
       "Lettuce  | RedisConnectionException         | Unable to connect to 127.0.0.1/<unresolved>:7000         | CONNECTION  | false",
       "ioredis  | Error                            | Connection is closed.                                   | CONNECTION  | true",

@@ -268,9 +268,11 @@ public final class ChildClient implements AutoCloseable {
     }
     awaitExit();
     if (process.isAlive()) {
-      process.destroy();
+      // Signals only (Process.destroy would close our ends of its output, unread), then the last resort.
+      process.toHandle().destroy();
       awaitExit();
-      process.destroyForcibly();
+      process.toHandle().destroyForcibly();
+      awaitExit();
     }
     // Its last lines are still being read: once the reader is done, drain() has every line it printed.
     try {

@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  */
 public final class OutageTracker {
 
+  static final int MAX_REMEMBERED_SHARDS = 1024;
+
   private static final class Outage {
     final long startedAt;
     final List<SlotRange> slots;
@@ -44,6 +46,13 @@ public final class OutageTracker {
   private final String instance;
   private final Consumer<OutageEvent> listener;
   private final Map<String, Outage> active = new LinkedHashMap<>();
+  /** When each shard's last outage ended; bounded, since shard names come from the topology. */
+  private final Map<String, Long> endedAt = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > MAX_REMEMBERED_SHARDS;
+    }
+  };
   private long started;
   private OutageEvent lastEnded;
 
@@ -53,12 +62,21 @@ public final class OutageTracker {
     this.listener = listener;
   }
 
-  /** A command for {@code shard}, sent at {@code sentAt}, failed. */
+  /**
+   * A command for {@code shard}, sent at {@code sentAt}, failed. A command sent before the shard's last
+   * outage ended belongs to that outage: its failure, arriving late (a timeout after the recovery),
+   * opens no new one (seen with Lettuce: five overlapping outages for one failover, each starting
+   * before the previous one's end).
+   */
   public void attemptFailed(String shard, ErrorType type, long sentAt) {
     Outage outage = active.get(shard);
     if (outage == null) {
       if (type == ErrorType.MOVED || type == ErrorType.ASK) {
         // A redirect on a healthy cluster is routing (slot migration), not unavailability.
+        return;
+      }
+      Long ended = endedAt.get(shard);
+      if (ended != null && sentAt < ended) {
         return;
       }
       outage = new Outage(sentAt, slotsOf(shard));
@@ -116,6 +134,7 @@ public final class OutageTracker {
   private void end(String shard, long at) {
     Outage outage = active.remove(shard);
     if (outage != null) {
+      endedAt.put(shard, at);
       lastEnded = new OutageEvent(service, instance, OutageEvent.Phase.END, shard, at, outage.startedAt,
           Math.max(0, at - outage.startedAt), outage.errors, outage.failedOperations);
       listener.accept(lastEnded);

@@ -74,6 +74,21 @@ class OutageTrackerTest {
   }
 
   @Test
+  void aLateFailureOfACommandSentDuringAnEndedOutageOpensNoNewOne() {
+    tracker.attemptFailed("0-5460", ErrorType.CONNECTION, 1000);
+    tracker.succeeded("0-5460", 100, 2000);
+    // Sent at 1900, before the recovery at 2000, timed out at 2200: part of the outage that ended.
+    tracker.attemptFailed("0-5460", ErrorType.TIMEOUT, 1900);
+    assertThat(tracker.activeShards()).isEmpty();
+    // Sent after the recovery: a new outage.
+    tracker.attemptFailed("0-5460", ErrorType.TIMEOUT, 2100);
+    assertThat(tracker.activeShards()).containsExactly("0-5460");
+    assertThat(tracker.started()).isEqualTo(2);
+    assertThat(events).extracting(OutageEvent::phase).containsExactly(OutageEvent.Phase.START,
+        OutageEvent.Phase.END, OutageEvent.Phase.START);
+  }
+
+  @Test
   void aRedirectAloneIsRoutingNotAnOutage() {
     tracker.attemptFailed("0-5460", ErrorType.MOVED, 1000);
     tracker.attemptFailed("0-5460", ErrorType.ASK, 1001);
