@@ -27,10 +27,13 @@ CONFIGS = {
         "socket_connect_timeout": 0.25,  # a dead node's refused or silent connect fails fast
         "reinitialize_steps": 1,         # refresh the slot map at the first MOVED, not the tenth
         "cluster_error_retry_attempts": 1,  # our loop retries; the library's own adds 0.25 s sleeps
-        # Keep the seeds as the nodes to re-read the topology from. With the discovered nodes instead
-        # (the default), redis-py < 4.4 re-reads it from the dead master first, deep-copies its own
-        # connect callback to reconnect, fails with "cannot pickle '_thread.lock' object" and stops
-        # there: no recovery until the node is back (redis-py #2377, fixed in 4.4.0; measured here).
+        # Re-read the topology from the seeds, each given a connection of its own (below). redis-py < 4.4
+        # re-reads it from the first node it knows that answers; reaching a node it has no connection to
+        # means deep-copying its own connect callback, which fails with "cannot pickle '_thread.lock'
+        # object" and ends the re-read: no recovery until the dead node is back. By default the nodes
+        # are the discovered ones, the dead master first when it served slot 0; with the seeds alone,
+        # only the seed connected at start has a connection (redis-py #2377, fixed in 4.4.0; measured:
+        # docs/CLIENTS.md).
         "dynamic_startup_nodes": False,
     },
 }
@@ -83,9 +86,20 @@ def main():
     password = os.environ.get("FAILOVERLAB_PASSWORD")
     if password:
         settings["password"] = password
-    nodes = [ClusterNode(host, int(port)) for host, port in seeds]
+    if config == "tuned":
+        # Each seed with a connection of its own (ClusterNode's redis_connection), so a re-read of the
+        # topology never needs to make one (see "dynamic_startup_nodes" above).
+        nodes = [ClusterNode(host, int(port), redis_connection=redis.Redis(
+            host=host, port=int(port), password=password or None, decode_responses=True,
+            socket_timeout=settings["socket_timeout"], socket_connect_timeout=settings["socket_connect_timeout"]))
+            for host, port in seeds]
+    else:
+        nodes = [ClusterNode(host, int(port)) for host, port in seeds]
     client = RedisCluster(startup_nodes=nodes, **settings)
     shown = {k: v for k, v in settings.items() if k != "password"}
+    if config == "tuned":
+        shown["startup_nodes"] = "the seeds, each with a connection of its own"
+
     emit({"type": "hello", "client": "redis-py", "version": redis.__version__, "config": config,
           "settings": shown})
     threading.Thread(target=heartbeat, daemon=True).start()
