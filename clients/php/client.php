@@ -14,7 +14,9 @@ $configs = [
     // What predis's README gives for a Redis Cluster: the seeds and 'cluster' => 'redis'.
     'default' => ['options' => ['cluster' => 'redis'], 'parameters' => []],
     // A dead or frozen node fails fast instead of after predis's 5 s connect timeout and an
-    // unbounded read (measured: docs/CLIENTS.md).
+    // unbounded read (measured: docs/CLIENTS.md). Given for the seeds and, as the client's default
+    // parameters, for every node it learns from the slot map: without the latter those connections
+    // have neither timeout (a call blocked on a frozen master for the whole freeze, measured).
     'tuned' => ['options' => ['cluster' => 'redis'],
                 'parameters' => ['timeout' => 0.25, 'read_write_timeout' => 0.25]],
 ];
@@ -49,12 +51,16 @@ $parameters = $configs[$config]['parameters'];
 $options = $configs[$config]['options'];
 $password = getenv('FAILOVERLAB_PASSWORD');
 if ($password !== false && $password !== '') {
-    $options['parameters'] = ['password' => $password];
+    $parameters['password'] = $password;
+}
+// predis's default connection parameters: those of the nodes it discovers.
+if ($parameters) {
+    $options['parameters'] = $parameters;
 }
 $nodes = array_map(fn ($seed) => array_merge(['host' => explode(':', $seed)[0], 'port' => (int) explode(':', $seed)[1]], $parameters), $seeds);
 $client = new Predis\Client($nodes, $options);
 emit(['type' => 'hello', 'client' => 'predis', 'version' => Predis\Client::VERSION, 'config' => $config,
-      'settings' => (object) array_merge($configs[$config]['options'], $parameters)]);
+      'settings' => (object) array_merge($configs[$config]['options'], $configs[$config]['parameters'])]);
 
 $interval = $rate > 0 ? 1000.0 / $rate : 0.0;
 $next = now_ms();
