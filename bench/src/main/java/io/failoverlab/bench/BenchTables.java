@@ -333,9 +333,10 @@ final class BenchTables {
         .map(r -> r.lagOf(WRITER)).toList());
     Stats writerAlone = alone == null ? Stats.EMPTY : Stats.of(alone.samples().stream().map(s -> s.lag(WRITER)).toList());
     Double difference = minus(withClients.median(), writerAlone.median());
-    table.note("Writer (ours) median lag behind the oracle on the crash failovers: " + ms(withClients.median())
-        + " ms with every client running, " + ms(writerAlone.median()) + " ms alone (table 1, same run); difference "
-        + ms(difference) + " ms.");
+    // Medians of an even count end in .5: printed as the target prints them, so the three figures add up.
+    table.note("Writer (ours) median lag behind the oracle on the crash failovers: " + exact(withClients.median())
+        + " ms with every client running, " + exact(writerAlone.median()) + " ms alone (table 1, same run); "
+        + "difference " + exact(difference) + " ms.");
     targets.add(Target.atMost("clients", "writer median lag with all clients running minus alone (absolute)",
         HARNESS_LAG_TARGET_MS, difference == null ? null : Math.abs(difference), "ms"));
     if (!result.lossChecks().isEmpty()) {
@@ -385,6 +386,10 @@ final class BenchTables {
   /** "0.35/0.90", or as percentages "40%/95%". */
   static String pair(Double before, Double during, boolean percent) {
     return format(before, percent) + "/" + format(during, percent);
+  }
+
+  private static String exact(Double value) {
+    return value == null ? "-" : Target.number(value);
   }
 
   private static String format(Double value, boolean percent) {
