@@ -36,6 +36,8 @@ final class ClientsDuringFailover {
 
   private static final Duration POLL = Duration.ofMillis(20);
   private static final long SETTLE_MS = 1000;
+  /** How long the clients under test may take to start (connect, read the topology) before the first failover. */
+  private static final Duration CLIENTS_START = Duration.ofSeconds(120);
 
   private final Lab lab;
   private final Vertx oracleVertx;
@@ -73,6 +75,14 @@ final class ClientsDuringFailover {
     String id = Await.result(oracleVertx.deployVerticle(oracle), Duration.ofSeconds(10), step + ": starting the oracle");
     Await.until(lab.vertx(), step + ": the oracle connected", Duration.ofSeconds(10), POLL,
         () -> oracle.answers() > 0 ? null : "no reply from " + replicas + " yet");
+    // A client still starting (Lettuce connects for seconds on a busy machine) would be left out of this
+    // failover: every client is in it, running, or reported failed (its failure is in the report).
+    Await.until(lab.vertx(), step + ": every client under test started or reported failed", CLIENTS_START, POLL,
+        () -> {
+          List<String> starting = lab.clients().runs().stream().filter(run -> run.state() == ClientRun.State.STARTING)
+              .map(ClientRun::label).toList();
+          return starting.isEmpty() ? null : "still starting: " + starting;
+        });
     List<ClientRun> running = lab.clients().runs().stream().filter(run -> run.state() == ClientRun.State.RUNNING)
         .toList();
     return new ClientsDuringFailover(lab, oracleVertx, oracle, id, running,
