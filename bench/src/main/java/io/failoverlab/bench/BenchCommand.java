@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import io.failoverlab.bench.BenchOptions.Measurement;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.stack.LabClients;
+import io.failoverlab.stack.cli.ClientDeadlineOption;
 import io.failoverlab.stack.cli.ClientOptions;
 import io.failoverlab.stack.cli.ExitCode;
 import io.failoverlab.stack.cli.PhaseTimeoutOption;
@@ -152,10 +153,8 @@ public final class BenchCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}")
   int clientFailovers;
 
-  @Option(names = "--client-deadline-s", defaultValue = "20", paramLabel = "S",
-      description = "Clients: how long after the oracle a client may take to write to the failed shard again before "
-          + "it is restarted and counted as needing it. Default: ${DEFAULT-VALUE}")
-  int clientDeadlineS;
+  @Mixin
+  ClientDeadlineOption clientDeadline;
 
   @Option(names = "--redis-cli", defaultValue = "redis-cli", paramLabel = "PATH",
       description = "The redis-cli of the clients' independent lost-write check. Default: ${DEFAULT-VALUE}")
@@ -210,7 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
     Usage.requireRange(spec, "--lettuce-periodic-refresh-ms", lettucePeriodicMs, 100, 600_000);
     phaseTimeout.validate(spec);
     Usage.requireRange(spec, "--client-failovers", clientFailovers, 1, 1000);
-    Usage.requireRange(spec, "--client-deadline-s", clientDeadlineS, 1, 3600);
+    Duration clientsDeadline = clientDeadline.validated(spec);
     int lastPort = Math.max(portBase + BenchOptions.SCALE_PORT_OFFSET + masters * (1 + replicas) - 1,
         portBase + BenchOptions.CLIENTS_PORT_OFFSET + 5);
     if (portBase < 1024 || lastPort > MAX_PORT) {
@@ -230,7 +229,7 @@ public final class BenchCommand implements Callable<Integer> {
         redisBenchmark, phaseTimeout.duration(),
         new BenchOptions.ClientsOptions(measurements.contains(Measurement.CLIENTS)
             ? clients.resolve(spec, BenchCommand.class, "all") : LabClients.none(), clientFailovers,
-            Duration.ofSeconds(clientDeadlineS), redisCli));
+            clientsDeadline, redisCli));
   }
 
   @Override

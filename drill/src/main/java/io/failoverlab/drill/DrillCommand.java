@@ -6,6 +6,7 @@ import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
+import io.failoverlab.stack.cli.ClientDeadlineOption;
 import io.failoverlab.stack.cli.ClientOptions;
 import io.failoverlab.stack.cli.ExitCode;
 import io.failoverlab.stack.cli.LocalClusterOptions;
@@ -90,10 +91,8 @@ public final class DrillCommand implements Callable<Integer> {
   @Mixin
   ClientOptions clients;
 
-  @Option(names = "--client-deadline-s", defaultValue = "20", paramLabel = "S",
-      description = "With --clients: how long after the oracle a client may take to write to the failed shard "
-          + "again before it is reported not recovered. Default: ${DEFAULT-VALUE}")
-  int clientDeadlineS;
+  @Mixin
+  ClientDeadlineOption clientDeadline;
 
   @Option(names = "--redis-nodes", defaultValue = "${env:REDIS_NODES}", paramLabel = "HOST:PORT,...",
       description = "Drill an existing cluster through these seed nodes instead of a local one (faults through "
@@ -183,10 +182,10 @@ public final class DrillCommand implements Callable<Integer> {
             + "(127.0.0.1:" + first + "-" + last + ")");
       }
     }
-    Usage.requireRange(spec, "--client-deadline-s", clientDeadlineS, 1, 3600);
+    Duration clientsDeadline = clientDeadline.validated(spec);
     return new DrillOptions(failovers, actions, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
         maxHealthyShardErrors, out, lab, nodes, phaseTimeout.duration(),
-        new DrillOptions.Clients(clients.resolve(spec, DrillCommand.class), Duration.ofSeconds(clientDeadlineS)));
+        new DrillOptions.Clients(clients.resolve(spec, DrillCommand.class), clientsDeadline));
   }
 
   private static boolean isLoopback(String host) {

@@ -3,6 +3,8 @@ package io.failoverlab.lab.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.failoverlab.clients.ClientsSettings;
+import io.failoverlab.clients.ClientsVerticle;
 import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.metrics.MetricsSetup;
@@ -46,10 +48,12 @@ class BadConfigurationTest {
     SERVICES.put("reader", (env, registry) -> new ReaderVerticle(ReaderVerticle.settings(env), ReaderVerticle.readFrom(env),
         registry));
     SERVICES.put("monitor", (env, registry) -> new MonitorVerticle(MonitorVerticle.settings(env), registry));
+    SERVICES.put("clients", (env, registry) -> new ClientsVerticle(ClientsSettings.fromEnv(env), registry));
   }
 
   private static final Set<String> ALL = SERVICES.keySet();
-  private static final Set<String> CLIENTS = Set.of("writer", "reader");
+  private static final Set<String> WORKLOADS = Set.of("writer", "reader");
+  private static final Set<String> UNDER_TEST = Set.of("clients");
 
   /**
    * Variable -> services that read it -> bad values (each a map of variables, the first the one at
@@ -74,8 +78,8 @@ class BadConfigurationTest {
     cases.add(bad("REDIS_MAX_PIPELINED", ALL, "0", "x"));
     cases.add(bad("HTTP_HOST", ALL, "not a host!", "999.1.1.1", "http://0.0.0.0"));
     cases.add(bad("HTTP_PORT", ALL, "lots", "-1", "65536"));
-    cases.add(bad("KEY_PREFIX", CLIENTS, "bad prefix!", "x".repeat(65), "{tag}"));
-    cases.add(bad("KEY_COUNT", CLIENTS, "0", "16385", "x"));
+    cases.add(bad("KEY_PREFIX", WORKLOADS, "bad prefix!", "x".repeat(65), "{tag}"));
+    cases.add(bad("KEY_COUNT", WORKLOADS, "0", "16385", "x"));
     cases.add(bad("WRITER_RATE", Set.of("writer"), "lots", "-1"));
     cases.add(bad("WRITER_CONCURRENCY", Set.of("writer"), "0", "x"));
     cases.add(bad("READER_RATE", Set.of("reader"), "lots", "-1"));
@@ -85,6 +89,11 @@ class BadConfigurationTest {
     cases.add(bad("INCIDENT_QUIET_MS", Set.of("monitor"), "-1", "x"));
     cases.add(bad("INCIDENT_HISTORY", Set.of("monitor"), "0", "x"));
     cases.add(bad("CHAOS_TOKEN", Set.of("monitor"), "short"));
+    cases.add(bad("CLIENTS", UNDER_TEST, "", "nosuch", "redis-py:fast", "lettuce:default:x"));
+    cases.add(bad("CLIENTS_DIR", UNDER_TEST, "no/such/directory", "../README.md"));
+    cases.add(bad("CLIENT_RATE", UNDER_TEST, "0", "10001", "x"));
+    cases.add(bad("CLIENT_KEYS", UNDER_TEST, "0", "1025", "x"));
+    cases.add(bad("CLIENT_STALL_MS", UNDER_TEST, "999", "x"));
     cases.add(bad("LOG_LEVEL", ALL, "LOUD", "verbose"));
     cases.add(new Case("EVENTBUS_CLUSTER_MEMBERS", ALL, List.of(
         Map.of("EVENTBUS_CLUSTER_MEMBERS", "bad host!", "EVENTBUS_PUBLIC_HOST", "writer"),
@@ -113,7 +122,8 @@ class BadConfigurationTest {
   @ParameterizedTest(name = "{0} with {2} fails naming {1}")
   @MethodSource("badValues")
   void aBadValueStopsTheServiceAtStartNamingTheVariable(String service, String variable, Map<String, String> values) {
-    assertThatThrownBy(() -> ServiceMain.configure(env(values), MetricsSetup.newRegistry(), SERVICES.get(service)))
+    assertThatThrownBy(() -> ServiceMain.configure(env(service, values), MetricsSetup.newRegistry(),
+        SERVICES.get(service)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(variable);
   }
@@ -121,7 +131,8 @@ class BadConfigurationTest {
   @Test
   void everyServiceStartsWithTheDefaultsSoTheRefusalsAreTheValuesFault() {
     for (var service : SERVICES.entrySet()) {
-      assertThat(ServiceMain.configure(env(Map.of()), MetricsSetup.newRegistry(), service.getValue()).deployable())
+      assertThat(ServiceMain.configure(env(service.getKey(), Map.of()), MetricsSetup.newRegistry(), service.getValue())
+          .deployable())
           .as(service.getKey()).isNotNull();
     }
   }
@@ -152,9 +163,14 @@ class BadConfigurationTest {
     return new Case(variable, services, list);
   }
 
-  /** A sane environment with the bad values on top. */
-  private static Env env(Map<String, String> values) {
+  /** A sane environment for {@code service} with the bad values on top. */
+  private static Env env(String service, Map<String, String> values) {
     Map<String, String> vars = new HashMap<>(Map.of("REDIS_NODES", "127.0.0.1:8399", "HTTP_PORT", "0"));
+    if (UNDER_TEST.contains(service)) {
+      // The clients service needs its catalogue (the project's clients/) and a choice of clients.
+      vars.put("CLIENTS_DIR", Path.of("..", "clients").toString());
+      vars.put("CLIENTS", "redis-py,jedis:tuned");
+    }
     vars.putAll(values);
     return new Env(vars);
   }
