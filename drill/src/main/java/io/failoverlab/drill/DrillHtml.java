@@ -138,21 +138,32 @@ public final class DrillHtml {
 
   private static void phases(StringBuilder html, DrillReport report) {
     html.append("<h2>Phases (ms after the fault)</h2>\n<table id=\"phases\">\n<tr><th>#</th><th>fault at (UTC)</th>")
-        .append("<th>first client error</th><th>FAIL agreed</th><th>promoted</th><th>cluster ok</th>")
+        .append("<th>first client error</th><th>PFAIL seen</th><th>FAIL agreed</th><th>promoted</th><th>cluster ok</th>")
         .append("<th>writer recovered</th><th>reader recovered</th><th>incident closed</th><th>restarted</th>")
-        .append("<th>healthy again</th></tr>\n");
+        .append("<th>healthy again</th><th>precision: PFAIL / FAIL / promoted</th></tr>\n");
     for (FailoverRecord row : report.rows()) {
       Milestones m = row.milestones();
       html.append("<tr><td class=\"num\">").append(row.index()).append("</td><td>")
           .append(Html.escape(TIME.format(Instant.ofEpochMilli(row.faultAt())))).append("</td>");
-      for (Long at : java.util.Arrays.asList(m.firstClientErrorAt(), m.failAgreedAt(), m.promotedAt(), m.clusterOkAt(),
+      for (Long at : java.util.Arrays.asList(m.firstClientErrorAt(), m.suspectedAt(), m.failAgreedAt(), m.promotedAt(),
+          m.clusterOkAt(),
           m.writerRecoveredAt(), m.readerRecoveredAt(), row.incident() == null ? null : row.incident().closedAt(),
           row.restoredAt(), row.healthyAt())) {
         html.append(at == null ? "<td class=\"num\">-</td>" : "<td class=\"num\">" + signed(at - row.faultAt()) + "</td>");
       }
-      html.append("</tr>\n");
+      Map<String, Long> precision = row.incident() == null ? Map.of() : row.incident().milestonePrecisionMs();
+      html.append("<td class=\"num\">");
+      String separator = "";
+      for (String milestone : List.of("suspectedAt", "failAgreedAt", "promotedAt")) {
+        Long ms = precision.get(milestone);
+        html.append(separator).append(ms == null ? "-" : ms + " ms");
+        separator = " / ";
+      }
+      html.append("</td></tr>\n");
     }
-    html.append("</table>\n");
+    html.append("</table>\n<p class=\"note\">Precision: how late a topology milestone may be stamped, the period of ")
+        .append("the monitor's probe of the failed shard that saw it (a few ms), or of its poll where the probe did not.")
+        .append("</p>\n");
   }
 
   private static void errors(StringBuilder html, DrillReport report) {

@@ -185,6 +185,7 @@ public record DrillReport(
         .put("failedNode", incident == null ? null : incident.failedNode())
         .put("promotedNode", row.promoted())
         .put("milestones", row.milestones().toJson())
+        .put("milestonePrecisionMs", JsonMaps.counts(incident == null ? Map.of() : incident.milestonePrecisionMs()))
         .put("durationsMs", row.durations().toJson())
         .put("lostWrites", row.lostWrites())
         .put("unknownOutcomeWrites", row.unknownOutcomeWrites())

@@ -25,12 +25,12 @@ final class DrillFixtures {
     Long fail = detection == null ? null : fault + detection;
     Long promotedAt = fail == null || election == null ? null : fail + election;
     Long writer = promotedAt == null || clientRecovery == null ? null : promotedAt + clientRecovery;
-    Milestones milestones = new Milestones(fault, fault + 40, fail, promotedAt, promotedAt, writer,
+    Milestones milestones = new Milestones(fault, fault + 40, fail == null ? null : fail - 500, fail, promotedAt, promotedAt, writer,
         writer == null ? null : writer + 5);
     Durations durations = new Durations(detection, detection == null ? null : "fault_injected", election,
         clientRecovery, unavailability);
     IncidentReport incident = new IncidentReport("inc-" + index, IncidentReport.State.CLOSED, fault, fault + 6000,
-        "fault_injected", "monitor wall clock", 200, milestones, durations, target, "0-5460", promoted,
+        "fault_injected", "monitor wall clock", 200, milestones, Map.of(), durations, target, "0-5460", promoted,
         List.of(new SlotMove("0-5460", target, promoted)), Map.of("writer", Map.of("moved", 100L, "connection", 2L),
             "reader", Map.of("moved", 90L)), Map.of("writer", healthyErrors, "reader", 0L), lost, 1, List.of(),
         List.of(), 0);

@@ -26,10 +26,10 @@ class DrillReportJsonTest {
     assertThat(failovers).hasSize(3);
     JsonObject first = failovers.getJsonObject(0);
     assertThat(first.fieldNames()).contains("index", "action", "target", "shard", "actedOn", "chaosId", "faultAt",
-        "incidentId", "failedNode", "promotedNode", "milestones", "durationsMs", "lostWrites", "unknownOutcomeWrites",
+        "incidentId", "failedNode", "promotedNode", "milestones", "milestonePrecisionMs", "durationsMs", "lostWrites", "unknownOutcomeWrites",
         "errorsByService", "healthyShardErrors", "healthyShardErrorsTotal", "slotsMoved", "restoredAt", "healthyAt");
     assertThat(first.getJsonObject("milestones").fieldNames()).containsExactlyInAnyOrder("faultInjectedAt",
-        "firstClientErrorAt", "failAgreedAt", "promotedAt", "clusterOkAt", "writerRecoveredAt", "readerRecoveredAt");
+        "firstClientErrorAt", "suspectedAt", "failAgreedAt", "promotedAt", "clusterOkAt", "writerRecoveredAt", "readerRecoveredAt");
     assertThat(first.getJsonObject("durationsMs").getLong("writeUnavailability")).isEqualTo(2247L);
     assertThat(first.getJsonObject("errorsByService").getJsonObject("writer").getLong("moved")).isEqualTo(100L);
     assertThat(first.getJsonArray("slotsMoved").getJsonObject(0).getString("to")).isEqualTo("127.0.0.1:7003");

@@ -64,12 +64,7 @@ public final class Oracle extends VerticleBase {
 
   /** The oracle's own key in {@code slots} (the failing shard's), apart from every client's keys. */
   public static String keyIn(BitSet slots) {
-    for (int i = 0; ; i++) {
-      String key = "bench:oracle:{o" + i + "}";
-      if (slots.get(SlotHash.slot(key))) {
-        return key;
-      }
-    }
+    return SlotHash.keyIn("bench:oracle", slots);
   }
 
   /** Wall-clock ms of the first write a replica accepted, or null while none has. */

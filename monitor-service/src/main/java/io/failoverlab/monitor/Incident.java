@@ -55,6 +55,11 @@ final class Incident {
   // Insertion order is time order: the first node suspected / failed comes first.
   private final Map<String, Long> suspectedAt = new LinkedHashMap<>();
   private final Map<String, Long> failedAt = new LinkedHashMap<>();
+  /** Flagged PFAIL (or FAIL) by some node, as a poll saw it. */
+  private final Map<String, Long> flaggedAt = new LinkedHashMap<>();
+  /** The probe's stamps, by kind then node: finer than a poll's, preferred where both exist. */
+  private final Map<ShardProbe.Kind, Map<String, ShardProbe.Stamp>> probed = new java.util.EnumMap<>(
+      ShardProbe.Kind.class);
   private final Map<String, String> roleOf = new LinkedHashMap<>();
   private final Map<String, String> slotsOf = new LinkedHashMap<>();
   private final List<Promotion> promotions = new ArrayList<>();
@@ -112,9 +117,14 @@ final class Incident {
     String node = event.node();
     String role = event.data().getString("role");
     switch (event.type()) {
-      case NODE_UNREACHABLE, NODE_PFAIL -> suspected(node, role, event.timestamp());
+      case NODE_UNREACHABLE -> suspected(node, role, event.timestamp());
+      case NODE_PFAIL -> {
+        suspected(node, role, event.timestamp());
+        flagged(node, event.timestamp());
+      }
       case NODE_FAIL -> {
         suspected(node, role, event.timestamp());
+        flagged(node, event.timestamp());
         failedAt.putIfAbsent(node, event.timestamp());
         String slots = event.data().getString("slots");
         if (slots == null || slots.isEmpty()) {
@@ -129,6 +139,38 @@ final class Incident {
       default -> {
         // Other changes only count as "the topology moved" (quiet period) and go into the event list.
       }
+    }
+  }
+
+  /**
+   * A milestone the probe of a suspected shard stamped ({@link ShardProbe}): it also names the failed
+   * node (FAIL) and its slots before a poll does.
+   */
+  void probeStamp(ShardProbe.Stamp stamp) {
+    if (stamp.node() == null) {
+      return;
+    }
+    probed.computeIfAbsent(stamp.kind(), kind -> new LinkedHashMap<>()).putIfAbsent(stamp.node(), stamp);
+    changed(stamp.at());
+    if (stamp.kind() != ShardProbe.Kind.WRITABLE) {
+      suspected(stamp.node(), stamp.role(), stamp.at());
+      flagged(stamp.node(), stamp.at());
+    }
+    if (stamp.kind() == ShardProbe.Kind.FAIL) {
+      failedAt.putIfAbsent(stamp.node(), stamp.at());
+    }
+    if (stamp.slots() != null && !stamp.slots().isEmpty()) {
+      slotsOf.putIfAbsent(stamp.node(), stamp.slots());
+    }
+  }
+
+  private ShardProbe.Stamp probed(ShardProbe.Kind kind, String node) {
+    return node == null ? null : probed.getOrDefault(kind, Map.of()).get(node);
+  }
+
+  private void flagged(String node, long at) {
+    if (node != null) {
+      flaggedAt.putIfAbsent(node, at);
     }
   }
 
@@ -253,21 +295,59 @@ final class Incident {
   /** What a milestone notification compares: changes when a phase is reached or the culprit is known. */
   List<Object> signature() {
     String failedNode = failedNode();
+    return java.util.Arrays.asList(milestones(failedNode, failedShard()), failedNode, promotedNode(failedNode));
+  }
+
+  /** The replica that replaced the failed node: as a poll saw it, else as the probe's accepted write did. */
+  private String promotedNode(String failedNode) {
     Promotion promotion = promotion(failedNode);
-    return java.util.Arrays.asList(milestones(failedNode, failedShard()), failedNode,
-        promotion == null ? null : promotion.node());
+    ShardProbe.Stamp writable = probed(ShardProbe.Kind.WRITABLE, failedNode);
+    return promotion != null ? promotion.node() : writable == null ? null : writable.by();
   }
 
   private Milestones milestones(String failedNode, String failedShard) {
     Promotion promotion = promotion(failedNode);
+    ShardProbe.Stamp writable = probed(ShardProbe.Kind.WRITABLE, failedNode);
     return new Milestones(
         faultInjectedAt,
         firstClientErrorAt,
-        failedNode == null ? null : failedAt.get(failedNode),
-        promotion == null ? null : promotion.at(),
+        stampedAt(ShardProbe.Kind.PFAIL, failedNode, flaggedAt),
+        stampedAt(ShardProbe.Kind.FAIL, failedNode, failedAt),
+        writable != null ? Long.valueOf(writable.at()) : promotion == null ? null : promotion.at(),
         clusterOkAt,
         recoveredAt(ServiceName.WRITER.label(), failedShard),
         recoveredAt(ServiceName.READER.label(), failedShard));
+  }
+
+  /** The probe's stamp of {@code kind} for {@code node} if it has one, else what a poll saw ({@code polled}). */
+  private Long stampedAt(ShardProbe.Kind kind, String node, Map<String, Long> polled) {
+    ShardProbe.Stamp stamp = probed(kind, node);
+    return stamp != null ? Long.valueOf(stamp.at()) : node == null ? null : polled.get(node);
+  }
+
+  /**
+   * How precise each known topology milestone is, in ms: the period of the probe or the poll that
+   * stamped it (the fault is stamped when the monitor injected it: 0). Client milestones are the
+   * clients' own clocks and are not listed.
+   */
+  private Map<String, Long> precision(String failedNode, Milestones m) {
+    Map<String, Long> precision = new LinkedHashMap<>();
+    if (m.faultInjectedAt() != null) {
+      precision.put("faultInjectedAt", 0L);
+    }
+    precisionOf(precision, "suspectedAt", m.suspectedAt(), probed(ShardProbe.Kind.PFAIL, failedNode));
+    precisionOf(precision, "failAgreedAt", m.failAgreedAt(), probed(ShardProbe.Kind.FAIL, failedNode));
+    precisionOf(precision, "promotedAt", m.promotedAt(), probed(ShardProbe.Kind.WRITABLE, failedNode));
+    if (m.clusterOkAt() != null) {
+      precision.put("clusterOkAt", pollIntervalMs);
+    }
+    return precision;
+  }
+
+  private void precisionOf(Map<String, Long> precision, String milestone, Long at, ShardProbe.Stamp stamp) {
+    if (at != null) {
+      precision.put(milestone, stamp != null ? stamp.precisionMs() : pollIntervalMs);
+    }
   }
 
   /**
@@ -312,7 +392,6 @@ final class Incident {
   IncidentReport report() {
     String failedNode = failedNode();
     String failedShard = failedShard();
-    Promotion promotion = promotion(failedNode);
     Milestones milestones = milestones(failedNode, failedShard);
 
     Long detectionStart = null;
@@ -356,15 +435,18 @@ final class Incident {
         openedAt,
         closedAt,
         openedBy,
-        "monitor wall clock, epoch ms; a topology milestone is stamped at the start of the poll that saw it, "
-            + "at most one poll interval (" + pollIntervalMs + " ms) plus one poll after the fact (a poll waits at "
-            + "most the Redis command deadline for a hung node); client milestones are the clients' own times",
+        "monitor wall clock, epoch ms; while a node is suspected a probe stamps its shard's milestones (PFAIL and "
+            + "FAIL as other masters flag them, the promotion as the first write a replica takes) within one probe "
+            + "period of the fact; a milestone the probe did not see is stamped at the start of the poll that saw "
+            + "it, at most one poll interval (" + pollIntervalMs + " ms) plus one poll after the fact; "
+            + "milestonePrecisionMs says which; client milestones are the clients' own times",
         pollIntervalMs,
         milestones,
+        precision(failedNode, milestones),
         durations,
         failedNode,
         failedShard,
-        promotion == null ? null : promotion.node(),
+        promotedNode(failedNode),
         moves,
         errorsByService,
         healthyShardErrors,

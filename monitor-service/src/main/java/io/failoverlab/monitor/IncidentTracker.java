@@ -106,6 +106,14 @@ final class IncidentTracker {
     tick(snapshot.timestamp());
   }
 
+  /** A milestone the probe of a suspected shard stamped; only the open incident takes it. */
+  void probeStamp(ShardProbe.Stamp stamp) {
+    if (open != null) {
+      open.probeStamp(stamp);
+      notifyIfMilestone();
+    }
+  }
+
   void outage(OutageEvent event) {
     Client client = client(event.service(), event.instance(), event.timestamp());
     if (event.phase() == OutageEvent.Phase.START) {

@@ -52,6 +52,7 @@ final class MonitorMetrics {
   private final Counter incidents;
   private final Map<TopologyEvent.Type, Counter> events = new EnumMap<>(TopologyEvent.Type.class);
   private final Timer pollDuration;
+  private final Map<String, Counter> probeCommands = new java.util.HashMap<>();
 
   MonitorMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -81,6 +82,13 @@ final class MonitorMetrics {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
+  }
+
+  /** One command of the probe of a suspected shard ({@link ShardProbe}); a few label pairs, registered once. */
+  void probed(String command, String outcome) {
+    probeCommands.computeIfAbsent(command + "/" + outcome, key -> Counter.builder(MetricNames.MONITOR_PROBE_COMMANDS)
+        .description("The monitor's probe of a suspected shard, apart from every client's commands")
+        .tag(MetricNames.TAG_COMMAND, command).tag(MetricNames.TAG_OUTCOME, outcome).register(registry)).increment();
   }
 
   void pollCompleted(long nanos) {

@@ -9,6 +9,8 @@ import java.util.Optional;
 /**
  * The monitor's configuration: the shared Redis and HTTP settings plus
  * MONITOR_POLL_MS (default 200, min 20): how often every node is asked for its view;
+ * MONITOR_PROBE_MS (default 5, 1-1000): the period of the probe that times a suspected shard's
+ * milestones ({@link ShardProbe});
  * INCIDENT_QUIET_MS (default 3000): how long clients must be error-free and the topology unchanged
  * before an incident closes; INCIDENT_HISTORY (default 50): incidents kept, oldest dropped first;
  * CHAOS_TOKEN (no default: the kill endpoint is off without it; at least 16 characters).
@@ -17,18 +19,21 @@ public record MonitorSettings(
     RedisSettings redis,
     HttpSettings http,
     int pollIntervalMs,
+    int probeIntervalMs,
     int incidentQuietMs,
     int incidentHistory,
     Optional<String> chaosToken) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int MIN_CHAOS_TOKEN_LENGTH = 16;
+  public static final int DEFAULT_PROBE_MS = 5;
 
   public static MonitorSettings fromEnv(Env env) {
     return new MonitorSettings(
         RedisSettings.fromEnv(env),
         HttpSettings.fromEnv(env, DEFAULT_HTTP_PORT),
         env.integer("MONITOR_POLL_MS", 200, 20, 60_000),
+        env.integer("MONITOR_PROBE_MS", DEFAULT_PROBE_MS, 1, 1000),
         env.integer("INCIDENT_QUIET_MS", 3000, 0, 3_600_000),
         env.integer("INCIDENT_HISTORY", 50, 1, 10_000),
         chaosToken(env));
@@ -47,7 +52,7 @@ public record MonitorSettings(
   @Override
   public String toString() {
     return "MonitorSettings[redis=" + redis + ", http=" + http + ", pollIntervalMs=" + pollIntervalMs
-        + ", incidentQuietMs=" + incidentQuietMs + ", incidentHistory=" + incidentHistory
+        + ", probeIntervalMs=" + probeIntervalMs + ", incidentQuietMs=" + incidentQuietMs + ", incidentHistory=" + incidentHistory
         + ", chaosToken=" + (chaosToken.isPresent() ? "***" : "none") + "]";
   }
 }

@@ -51,6 +51,9 @@ public final class MonitorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
   /** Recent topology events kept for {@code /api/topology}. */
   static final int RECENT_EVENTS = 200;
+  /** The changes that make a node suspect, so worth the probe's finer clock. */
+  private static final java.util.Set<TopologyEvent.Type> SUSPICIONS = java.util.EnumSet.of(
+      TopologyEvent.Type.NODE_UNREACHABLE, TopologyEvent.Type.NODE_PFAIL, TopologyEvent.Type.NODE_FAIL);
 
   private final MonitorSettings settings;
   private final PrometheusMeterRegistry registry;
@@ -63,6 +66,7 @@ public final class MonitorVerticle extends VerticleBase {
   private MonitorMetrics metrics;
   private IncidentTracker tracker;
   private TopologyPoller poller;
+  private ShardProbe probe;
   private Readiness readiness;
   private ServiceHttpServer http;
   private MessageConsumer<JsonObject> outageConsumer;
@@ -95,6 +99,7 @@ public final class MonitorVerticle extends VerticleBase {
     tracker = new IncidentTracker(settings.pollIntervalMs(), settings.incidentQuietMs(), settings.incidentHistory(),
         this::onIncident);
     poller = new TopologyPoller(vertx, settings, this::onPoll, metrics::pollCompleted);
+    probe = new ShardProbe(vertx, settings, stamp -> tracker.probeStamp(stamp), metrics::probed);
     readiness = new Readiness(vertx, instance, this::redisStatus);
     http = new ServiceHttpServer(vertx, settings.http(), registry, readiness.checks(), this::stats);
     chaos = new ChaosService(vertx, settings.redis(), faultsFactory.apply(vertx), () -> latestSnapshot,
@@ -111,7 +116,7 @@ public final class MonitorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(List.of(poller.stop(), http.close(), readiness.close(), outageConsumer.unregister(),
+    return Future.join(List.of(poller.stop(), probe.stopAll(), http.close(), readiness.close(), outageConsumer.unregister(),
         statsConsumer.unregister(), chaosConsumer.unregister()));
   }
 
@@ -142,7 +147,10 @@ public final class MonitorVerticle extends VerticleBase {
    */
   public void faultInjected(JsonObject action) {
     long at = System.currentTimeMillis();
-    context.runOnContext(v -> tracker.faultInjected(action, at));
+    context.runOnContext(v -> {
+      tracker.faultInjected(action, at);
+      probe.watch(action == null ? null : action.getString("node"), latestSnapshot);
+    });
   }
 
   /** Announces an accepted chaos action: on the event bus, and as the open incident's cause. */
@@ -156,6 +164,7 @@ public final class MonitorVerticle extends VerticleBase {
     String node = action.action() == ChaosRequest.Action.FAILOVER && action.master() != null
         ? action.master() : action.node();
     tracker.faultInjected(action.toJson().put("node", node), action.at());
+    probe.watch(node, latestSnapshot);
   }
 
   // ---- wiring
@@ -198,6 +207,10 @@ public final class MonitorVerticle extends VerticleBase {
     for (TopologyEvent event : events) {
       publish(event);
       tracker.topologyEvent(event);
+      if (SUSPICIONS.contains(event.type()) && tracker.activeId() != null) {
+        // A node that just became suspect gets the probe's finer clock (a real crash, a fault injected elsewhere).
+        probe.watch(event.node(), snapshot);
+      }
     }
     tracker.snapshot(snapshot);
   }
@@ -227,6 +240,7 @@ public final class MonitorVerticle extends VerticleBase {
           report.id(), report.failedNode(), report.promotedNode(), m.toJson().encode());
       case CLOSED -> {
         metrics.incidentClosed(report);
+        probe.stopAll();
         LOG.info("event=incident_closed id={} duration_ms={} failed_node={} promoted_node={} detection_ms={} "
                 + "election_ms={} client_recovery_ms={} write_unavailability_ms={} lost_writes={} "
                 + "unknown_outcome_writes={} healthy_shard_errors={}",
@@ -284,10 +298,12 @@ public final class MonitorVerticle extends VerticleBase {
         .put("uptimeMs", System.currentTimeMillis() - startedAt)
         .put("config", new JsonObject()
             .put("pollIntervalMs", settings.pollIntervalMs())
+            .put("probeIntervalMs", settings.probeIntervalMs())
             .put("incidentQuietMs", settings.incidentQuietMs())
             .put("incidentHistory", settings.incidentHistory())
             .put("commandTimeoutMs", settings.redis().commandTimeoutMs()))
         .put("poller", poller.describe())
+        .put("probe", probe.describe())
         .put("cluster", snapshot == null ? null : new JsonObject()
             .put("state", snapshot.clusterState())
             .put("masters", snapshot.masters())

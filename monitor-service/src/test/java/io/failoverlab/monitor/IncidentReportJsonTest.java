@@ -17,7 +17,8 @@ class IncidentReportJsonTest {
   void closedReportSurvivesJson() {
     IncidentReport report = new IncidentReport("inc-7", IncidentReport.State.CLOSED, 1000, 9000L, "node_fail",
         "monitor wall clock, epoch ms; topology timestamps precise to one poll interval = 200 ms", 200,
-        new IncidentReport.Milestones(1000L, 1005L, 3400L, 4400L, 4400L, 4450L, null),
+        new IncidentReport.Milestones(1000L, 1005L, 2400L, 3400L, 4400L, 4400L, 4450L, null),
+        Map.of("faultInjectedAt", 0L, "suspectedAt", 5L, "failAgreedAt", 6L, "promotedAt", 4L, "clusterOkAt", 200L),
         new IncidentReport.Durations(2400L, "fault_injected", 1000L, 50L, 3445L),
         "10.0.0.1:7000", "0-5460", "10.0.0.1:7003",
         List.of(new IncidentReport.SlotMove("0-5460", "10.0.0.1:7000", "10.0.0.1:7003")),
@@ -35,6 +36,7 @@ class IncidentReportJsonTest {
     assertThat(json.getJsonObject("milestones").getLong("promotedAt")).isEqualTo(4400);
     assertThat(json.getJsonObject("milestones").containsKey("readerRecoveredAt")).as("null, but present").isTrue();
     assertThat(json.getJsonObject("durationsMs").getLong("election")).isEqualTo(1000);
+    assertThat(json.getJsonObject("milestonePrecisionMs").getLong("promotedAt")).isEqualTo(4);
     assertThat(json.getJsonArray("slotsMoved").getJsonObject(0).getString("to")).isEqualTo("10.0.0.1:7003");
     assertThat(json.getJsonObject("errorsByService").getJsonObject("writer").getLong("connection")).isEqualTo(12);
   }
@@ -42,7 +44,7 @@ class IncidentReportJsonTest {
   @Test
   void openReportWithNothingKnownSurvivesJson() {
     IncidentReport report = new IncidentReport("inc-1", IncidentReport.State.OPEN, 5, null, "client_outage", "clock",
-        200, null, null, null, null, null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0);
+        200, null, null, null, null, null, null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0);
     assertThat(IncidentReport.fromJson(report.toJson())).isEqualTo(report);
     assertThat(report.milestones()).isEqualTo(IncidentReport.Milestones.NONE);
     assertThat(report.toJson().getValue("closedAt")).isNull();

@@ -112,6 +112,59 @@ class IncidentTrackerTest {
   // ---- tests
 
   @Test
+  void withoutTheProbeEveryTopologyMilestoneIsAsPreciseAsAPoll() {
+    replayMasterCrash();
+    assertThat(only().milestonePrecisionMs()).isEqualTo(Map.of("faultInjectedAt", 0L, "suspectedAt", 200L,
+        "failAgreedAt", 200L, "promotedAt", 200L, "clusterOkAt", 200L));
+  }
+
+  @Test
+  void theProbesStampsReplaceThePollsAndSayHowPreciseTheyAre() {
+    tracker.faultInjected(new JsonObject().put("action", "crash").put("node", FAILED), T0);
+    tracker.outage(outage("writer", OutageEvent.Phase.START, SHARD_A, T0 + 5, T0 + 6));
+    unstable(T0 + 200);
+    tracker.probeStamp(new ShardProbe.Stamp(ShardProbe.Kind.PFAIL, FAILED, "master", SHARD_A, "10.0.0.1:7001",
+        T0 + 1503, 6));
+    tracker.probeStamp(new ShardProbe.Stamp(ShardProbe.Kind.FAIL, FAILED, "master", SHARD_A, "10.0.0.1:7002",
+        T0 + 2311, 5));
+    // Before any poll saw the failure, the probe alone names the failed node and shard.
+    assertThat(tracker.active().orElseThrow().failedNode()).isEqualTo(FAILED);
+    assertThat(tracker.active().orElseThrow().failedShard()).isEqualTo(SHARD_A);
+    tracker.probeStamp(new ShardProbe.Stamp(ShardProbe.Kind.WRITABLE, FAILED, "master", SHARD_A, REPLICA,
+        T0 + 3012, 7));
+    IncidentReport beforeThePoll = tracker.active().orElseThrow();
+    assertThat(beforeThePoll.promotedNode()).isEqualTo(REPLICA);
+    assertThat(beforeThePoll.milestones().promotedAt()).isEqualTo(T0 + 3012);
+    assertThat(changes).filteredOn(c -> c.change() == IncidentTracker.Change.MILESTONE).isNotEmpty();
+
+    // The polls see the same facts later (stamped at the start of the poll that saw them): the probe's stand.
+    tracker.topologyEvent(nodeEvent(Type.NODE_PFAIL, T0 + 1600, FAILED, "master", SHARD_A));
+    tracker.topologyEvent(nodeEvent(Type.NODE_FAIL, T0 + 2400, FAILED, "master", SHARD_A));
+    tracker.topologyEvent(promotion(T0 + 3200));
+    promotedAndStable(T0 + 3200);
+    tracker.outage(outage("writer", OutageEvent.Phase.END, SHARD_A, T0 + 5, T0 + 3020));
+
+    IncidentReport report = tracker.active().orElseThrow();
+    Milestones m = report.milestones();
+    assertThat(List.of(m.suspectedAt(), m.failAgreedAt(), m.promotedAt()))
+        .containsExactly(T0 + 1503, T0 + 2311, T0 + 3012);
+    assertThat(report.milestonePrecisionMs()).containsEntry("suspectedAt", 6L).containsEntry("failAgreedAt", 5L)
+        .containsEntry("promotedAt", 7L).containsEntry("clusterOkAt", 200L).containsEntry("faultInjectedAt", 0L);
+    assertThat(report.durations().detection()).isEqualTo(2311);
+    assertThat(report.durations().election()).isEqualTo(3012 - 2311);
+    assertThat(report.durations().clientRecoveryAfterPromotion()).isEqualTo(8);
+    assertThat(report.promotedNode()).isEqualTo(REPLICA);
+    assertThat(report.failedShard()).isEqualTo(SHARD_A);
+  }
+
+  @Test
+  void aProbeStampWithNoIncidentOpenIsDropped() {
+    tracker.probeStamp(new ShardProbe.Stamp(ShardProbe.Kind.FAIL, FAILED, "master", SHARD_A, "10.0.0.1:7001", T0, 5));
+    assertThat(tracker.incidents()).isEmpty();
+    assertThat(changes).isEmpty();
+  }
+
+  @Test
   void failoverPhasesAreMeasuredFromTheFacts() {
     replayMasterCrash();
     IncidentReport report = only();
@@ -122,7 +175,8 @@ class IncidentTrackerTest {
     assertThat(report.pollIntervalMs()).isEqualTo(200);
     assertThat(report.clock()).contains("epoch ms").contains("200 ms");
     Milestones m = report.milestones();
-    assertThat(m).isEqualTo(new Milestones(T0, T0 + 5, T0 + 2400, T0 + 3400, T0 + 3400, T0 + 3500, T0 + 3600));
+    assertThat(m).isEqualTo(new Milestones(T0, T0 + 5, T0 + 1600, T0 + 2400, T0 + 3400, T0 + 3400, T0 + 3500,
+        T0 + 3600));
     assertThat(List.of(m.faultInjectedAt(), m.firstClientErrorAt(), m.failAgreedAt(), m.promotedAt(),
         m.writerRecoveredAt(), m.readerRecoveredAt())).isSorted();
     assertThat(report.durations()).isEqualTo(new IncidentReport.Durations(2400L, "fault_injected", 1000L, 100L, 3495L));

@@ -79,7 +79,7 @@ class MonitorMetricsTest {
     metrics.incidentOpened();
     assertThat(registry.get(MetricNames.INCIDENT_ACTIVE).gauge().value()).isEqualTo(1);
     metrics.incidentClosed(new IncidentReport("inc-1", IncidentReport.State.CLOSED, 1000, 8000L, "node_fail", "c", 200,
-        null, new IncidentReport.Durations(2500L, "monitor", 1000L, null, 3600L), null, null, null, List.of(),
+        null, null, new IncidentReport.Durations(2500L, "monitor", 1000L, null, 3600L), null, null, null, List.of(),
         Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0));
     assertThat(registry.get(MetricNames.INCIDENT_ACTIVE).gauge().value()).isZero();
     assertThat(registry.get(MetricNames.INCIDENTS).counter().count()).isEqualTo(1);

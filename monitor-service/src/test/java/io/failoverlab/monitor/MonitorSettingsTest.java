@@ -16,6 +16,7 @@ class MonitorSettingsTest {
   void defaultsSuitTheLocalCluster() {
     MonitorSettings settings = MonitorSettings.fromEnv(new Env(Map.of()));
     assertThat(settings.pollIntervalMs()).isEqualTo(200);
+    assertThat(settings.probeIntervalMs()).as("the incident clock's period: at most 10 ms").isEqualTo(5);
     assertThat(settings.incidentQuietMs()).isEqualTo(3000);
     assertThat(settings.incidentHistory()).isEqualTo(50);
     assertThat(settings.http().port()).isEqualTo(8080);
@@ -24,10 +25,11 @@ class MonitorSettingsTest {
 
   @Test
   void readsItsVariables() {
-    MonitorSettings settings = MonitorSettings.fromEnv(new Env(Map.of("MONITOR_POLL_MS", "20",
+    MonitorSettings settings = MonitorSettings.fromEnv(new Env(Map.of("MONITOR_POLL_MS", "20", "MONITOR_PROBE_MS", "2",
         "INCIDENT_QUIET_MS", "500", "INCIDENT_HISTORY", "3", "HTTP_PORT", "0",
         "REDIS_NODES", "10.0.0.1:6379,10.0.0.2:6379")));
     assertThat(settings.pollIntervalMs()).isEqualTo(20);
+    assertThat(settings.probeIntervalMs()).isEqualTo(2);
     assertThat(settings.incidentQuietMs()).isEqualTo(500);
     assertThat(settings.incidentHistory()).isEqualTo(3);
     assertThat(settings.http().port()).isZero();
@@ -36,7 +38,7 @@ class MonitorSettingsTest {
 
   @ParameterizedTest
   @CsvSource({"MONITOR_POLL_MS, 19", "MONITOR_POLL_MS, fast", "INCIDENT_QUIET_MS, -1", "INCIDENT_HISTORY, 0",
-      "INCIDENT_HISTORY, many"})
+      "INCIDENT_HISTORY, many", "MONITOR_PROBE_MS, 0", "MONITOR_PROBE_MS, 1001"})
   void aBadValueFailsNamingTheVariable(String variable, String value) {
     assertThatThrownBy(() -> MonitorSettings.fromEnv(new Env(Map.of(variable, value))))
         .isInstanceOf(ConfigException.class)

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.failoverlab.common.config.Env;
+import io.failoverlab.common.config.RedisSettings;
+import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.router.NodeLink;
+import io.failoverlab.router.SlotHash;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.OutageEvent;
@@ -56,6 +62,8 @@ class MonitorVerticleIT {
   private static final int NODE_TIMEOUT_MS = 1500;
   private static final int POLL_MS = 100;
   private static final int COMMAND_TIMEOUT_MS = 250;
+  /** A reply's way back to an event loop, on a shared 2-core machine. */
+  private static final long REPLY_SLACK_MS = 25;
   private static final Duration FAILOVER_WAIT = Duration.ofSeconds(30);
 
   private static PrometheusMeterRegistry registry;
@@ -145,6 +153,8 @@ class MonitorVerticleIT {
     String shard = node(monitor.latestSnapshot(), 7100).slots();
     assertThat(shard).isNotEmpty();
     events.clear();
+    // The test's own clock of the promotion: a write to the replica every 2 ms, its first acceptance.
+    WriteOracle oracle = new WriteOracle(HostAndPort.parse("127.0.0.1:7103"), shard);
     monitor.faultInjected(new JsonObject().put("action", "crash").put("node", "127.0.0.1:7100"));
     long crashAt = System.currentTimeMillis();
     redis.cluster().crash(7100).await(20, TimeUnit.SECONDS);
@@ -178,8 +188,29 @@ class MonitorVerticleIT {
     assertThat(incident.failedNode()).isEqualTo("127.0.0.1:7100");
     assertThat(incident.failedShard()).isEqualTo(shard);
     assertThat(incident.promotedNode()).isEqualTo("127.0.0.1:7103");
-    assertThat(incident.milestones().failAgreedAt()).isEqualTo(fail.timestamp())
-        .isLessThan(incident.milestones().promotedAt());
+    assertThat(incident.milestones().failAgreedAt()).isLessThan(incident.milestones().promotedAt());
+
+    // The probe's clock: the promotion stamped between the oracle's last refused write and its first
+    // accepted one, give or take the probe's own period, which the incident reports.
+    await().atMost(FAILOVER_WAIT).until(() -> oracle.acceptedAt > 0);
+    Map<String, Long> precision = incident.milestonePrecisionMs();
+    long promotedAt = incident.milestones().promotedAt();
+    System.out.printf("MEASURED crash clock: monitor_promoted_minus_oracle_ms=%d probe_precision_ms=%d "
+            + "oracle_window_ms=%d poll_promoted_minus_oracle_ms=%d%n", promotedAt - oracle.acceptedAt,
+        precision.get("promotedAt"), oracle.acceptedAt - oracle.refusedSentAt, promoted.timestamp() - oracle.acceptedAt);
+    assertThat(precision).containsKeys("faultInjectedAt", "suspectedAt", "failAgreedAt", "promotedAt");
+    assertThat(precision.get("promotedAt")).as("stamped by the probe, not a poll").isLessThan(POLL_MS);
+    // The probe's last refused reply came before the oracle's accepted write (plus a reply's way back).
+    assertThat(promotedAt).isBetween(oracle.refusedSentAt,
+        oracle.acceptedAt + precision.get("promotedAt") + REPLY_SLACK_MS);
+    assertThat(incident.milestones().suspectedAt()).isBetween(crashAt, incident.milestones().failAgreedAt());
+    assertThat(incident.milestones().failAgreedAt() - crashAt).as("FAIL needs the node timeout first")
+        .isGreaterThanOrEqualTo(NODE_TIMEOUT_MS);
+    String metrics = get("/metrics").bodyAsString();
+    assertThat(metrics).contains("failoverlab_monitor_probe_commands_total{command=\"write\",outcome=\"accepted\"} 1.0")
+        .containsPattern("failoverlab_monitor_probe_commands_total\\{command=\"write\",outcome=\"(moved|connection|clusterdown)\"\\} [1-9]")
+        .containsPattern("failoverlab_monitor_probe_commands_total\\{command=\"cluster_nodes\",outcome=\"accepted\"\\} [1-9]");
+    oracle.close();
     assertThat(incident.milestones().faultInjectedAt()).isLessThanOrEqualTo(crashAt);
     assertThat(incident.durations().detectionFrom()).isEqualTo("fault_injected");
     assertThat(incident.durations().election()).isPositive();
@@ -196,6 +227,14 @@ class MonitorVerticleIT {
     await().atMost(FAILOVER_WAIT).until(() -> published.stream()
         .anyMatch(report -> report.id().equals(incident.id()) && !report.open()));
     assertThat(get("/metrics").bodyAsString()).containsPattern("failoverlab_failovers_total [1-9]");
+    // Back to the poll's pace: nothing probed while nothing is wrong.
+    JsonObject probe = get("/stats").bodyAsJsonObject().getJsonObject("probe");
+    assertThat(probe.getJsonArray("watching")).as("probe %s", probe).isEmpty();
+    long commands = probe.getLong("commands");
+    long pollsBefore = get("/stats").bodyAsJsonObject().getJsonObject("poller").getLong("polls");
+    await().atMost(FAILOVER_WAIT).until(() ->
+        get("/stats").bodyAsJsonObject().getJsonObject("poller").getLong("polls") >= pollsBefore + 5);
+    assertThat(get("/stats").bodyAsJsonObject().getJsonObject("probe").getLong("commands")).isEqualTo(commands);
   }
 
   @Test
@@ -238,6 +277,46 @@ class MonitorVerticleIT {
   }
 
   // ---- helpers
+
+  /**
+   * Writes to one replica every 2 ms, straight, until it takes one. The promotion happened after the
+   * last refused write was sent ({@code refusedSentAt}) and before the accepted one's reply
+   * ({@code acceptedAt}).
+   */
+  private static final class WriteOracle {
+    private final NodeLink link;
+    private final String key;
+    private volatile boolean closed;
+    volatile long refusedSentAt;
+    volatile long acceptedAt;
+
+    WriteOracle(HostAndPort replica, String slots) {
+      link = new NodeLink(redis.vertx(), replica, RedisSettings.fromEnv(new Env(Map.of("REDIS_NODES",
+          replica.toString()))), false);
+      key = SlotHash.keyIn("it-oracle", TopologyFacts.slotsOf(slots));
+      redis.vertx().runOnContext(v -> tick());
+    }
+
+    private void tick() {
+      if (closed) {
+        return;
+      }
+      long sentAt = System.currentTimeMillis();
+      link.send(Request.cmd(Command.SET).arg(key).arg("1").arg("PX").arg(60_000), 200).onComplete(result -> {
+        if (result.succeeded()) {
+          acceptedAt = System.currentTimeMillis();
+          return;
+        }
+        refusedSentAt = sentAt;
+        redis.vertx().setTimer(2, id -> tick());
+      });
+    }
+
+    void close() throws Exception {
+      closed = true;
+      link.close().await(10, TimeUnit.SECONDS);
+    }
+  }
 
   private static void publishOutage(OutageEvent.Phase phase, String shard, long startedAt, long at) {
     redis.vertx().eventBus().publish(Addresses.CLIENT_OUTAGE, new OutageEvent("writer", "it-writer", phase, shard, at,

@@ -1,6 +1,7 @@
 package io.failoverlab.router;
 
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 
 /**
  * Redis Cluster key-to-slot mapping: CRC16 (XMODEM) of the key, or of its hash tag, modulo 16384.
@@ -23,6 +24,22 @@ public final class SlotHash {
   }
 
   private SlotHash() {
+  }
+
+  /**
+   * A key {@code prefix:{<tag>}} whose slot is one of {@code slots} (non-empty): the first such tag
+   * found, so the same slots always give the same key.
+   */
+  public static String keyIn(String prefix, BitSet slots) {
+    if (slots.isEmpty()) {
+      throw new IllegalArgumentException("no slot to put a key in");
+    }
+    for (int i = 0; ; i++) {
+      String key = prefix + ":{" + i + "}";
+      if (slots.get(slot(key))) {
+        return key;
+      }
+    }
   }
 
   public static int slot(String key) {

@@ -15,10 +15,12 @@ import java.util.TreeMap;
  * and when it closes; served by the monitor's incident API.
  *
  * <p>Every time is the monitor's wall clock in epoch ms ({@code clock} says so in the JSON). Topology
- * milestones are seen at a poll, so they are late by up to {@code pollIntervalMs}; client milestones
- * come from the clients' own outage events. That is why a duration between the two kinds (e.g.
- * {@code clientRecoveryAfterPromotion}) can be slightly negative. Milestones and durations are null
- * until known.
+ * milestones (suspected, FAIL agreed, promoted) are stamped by the monitor's probe of the suspected
+ * shard, within one probe period (a few ms) of the fact, or, where the probe did not see one, by a
+ * poll, within one poll interval; {@code milestonePrecisionMs} gives, per milestone, the period that
+ * stamped it. Client milestones come from the clients' own outage events, so a duration between the
+ * two kinds (e.g. {@code clientRecoveryAfterPromotion}) can be negative by at most that precision.
+ * Milestones and durations are null until known.
  */
 public record IncidentReport(
     String id,
@@ -29,6 +31,7 @@ public record IncidentReport(
     String clock,
     long pollIntervalMs,
     Milestones milestones,
+    Map<String, Long> milestonePrecisionMs,
     Durations durations,
     String failedNode,
     String failedShard,
@@ -50,22 +53,28 @@ public record IncidentReport(
     }
   }
 
-  /** When each phase was reached, epoch ms, null until it was. */
+  /**
+   * When each phase was reached, epoch ms, null until it was. {@code suspectedAt}: some other master
+   * flagged the failed node PFAIL; {@code failAgreedAt}: FAIL; {@code promotedAt}: a replica took a
+   * write for the failed node's slots (or, seen by a poll, claimed them).
+   */
   public record Milestones(
       Long faultInjectedAt,
       Long firstClientErrorAt,
+      Long suspectedAt,
       Long failAgreedAt,
       Long promotedAt,
       Long clusterOkAt,
       Long writerRecoveredAt,
       Long readerRecoveredAt) {
 
-    public static final Milestones NONE = new Milestones(null, null, null, null, null, null, null);
+    public static final Milestones NONE = new Milestones(null, null, null, null, null, null, null, null);
 
     public JsonObject toJson() {
       return new JsonObject()
           .put("faultInjectedAt", faultInjectedAt)
           .put("firstClientErrorAt", firstClientErrorAt)
+          .put("suspectedAt", suspectedAt)
           .put("failAgreedAt", failAgreedAt)
           .put("promotedAt", promotedAt)
           .put("clusterOkAt", clusterOkAt)
@@ -75,7 +84,8 @@ public record IncidentReport(
 
     public static Milestones fromJson(JsonObject json) {
       JsonObject m = json == null ? new JsonObject() : json;
-      return new Milestones(m.getLong("faultInjectedAt"), m.getLong("firstClientErrorAt"), m.getLong("failAgreedAt"),
+      return new Milestones(m.getLong("faultInjectedAt"), m.getLong("firstClientErrorAt"), m.getLong("suspectedAt"),
+          m.getLong("failAgreedAt"),
           m.getLong("promotedAt"), m.getLong("clusterOkAt"), m.getLong("writerRecoveredAt"),
           m.getLong("readerRecoveredAt"));
     }
@@ -125,6 +135,7 @@ public record IncidentReport(
 
   public IncidentReport {
     milestones = milestones == null ? Milestones.NONE : milestones;
+    milestonePrecisionMs = Map.copyOf(milestonePrecisionMs == null ? Map.of() : milestonePrecisionMs);
     durations = durations == null ? Durations.NONE : durations;
     slotsMoved = List.copyOf(slotsMoved);
     Map<String, Map<String, Long>> errors = new TreeMap<>();
@@ -155,6 +166,7 @@ public record IncidentReport(
         .put("clock", clock)
         .put("pollIntervalMs", pollIntervalMs)
         .put("milestones", milestones.toJson())
+        .put("milestonePrecisionMs", JsonMaps.counts(milestonePrecisionMs))
         .put("durationsMs", durations.toJson())
         .put("failedNode", failedNode)
         .put("failedShard", failedShard)
@@ -199,6 +211,7 @@ public record IncidentReport(
         json.getString("clock"),
         json.getLong("pollIntervalMs"),
         Milestones.fromJson(json.getJsonObject("milestones")),
+        JsonMaps.counts(json.getJsonObject("milestonePrecisionMs")),
         Durations.fromJson(json.getJsonObject("durationsMs")),
         json.getString("failedNode"),
         json.getString("failedShard"),

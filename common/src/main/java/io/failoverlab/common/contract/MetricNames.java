@@ -72,6 +72,14 @@ public final class MetricNames {
   public static final String TOPOLOGY_EVENTS = "failoverlab.topology.events";
   /** failoverlab_topology_poll_duration_seconds: histogram, one poll of every node. */
   public static final String TOPOLOGY_POLL_DURATION = "failoverlab.topology.poll.duration";
+  /**
+   * failoverlab_monitor_probe_commands_total{command,outcome}: the monitor's probe of a suspected
+   * shard (command write or cluster_nodes; outcome accepted or an error_type label), counted apart
+   * from every client's commands.
+   */
+  public static final String MONITOR_PROBE_COMMANDS = "failoverlab.monitor.probe.commands";
+  /** Tag of {@link #MONITOR_PROBE_COMMANDS} (with {@link #TAG_OUTCOME}). */
+  public static final String TAG_COMMAND = "command";
   /** failoverlab_incidents_total. */
   public static final String INCIDENTS = "failoverlab.incidents";
   /** failoverlab_incident_active: 1 while an incident is open. */

@@ -86,6 +86,7 @@ class BadConfigurationTest {
     cases.add(bad("READER_CONCURRENCY", Set.of("reader"), "0", "x"));
     cases.add(bad("READER_READ_FROM", Set.of("reader"), "slave", "both"));
     cases.add(bad("MONITOR_POLL_MS", Set.of("monitor"), "5", "x"));
+    cases.add(bad("MONITOR_PROBE_MS", Set.of("monitor"), "0", "1001", "x"));
     cases.add(bad("INCIDENT_QUIET_MS", Set.of("monitor"), "-1", "x"));
     cases.add(bad("INCIDENT_HISTORY", Set.of("monitor"), "0", "x"));
     cases.add(bad("CHAOS_TOKEN", Set.of("monitor"), "short"));
