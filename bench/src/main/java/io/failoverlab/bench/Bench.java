@@ -57,7 +57,8 @@ public final class Bench {
     RecoveryPhase.Result main = null;
     if (options.recoveryPhase()) {
       boolean failoverTables = options.selected(Measurement.RECOVERY) || options.selected(Measurement.UNAVAILABILITY)
-          || options.selected(Measurement.BLAST) || options.selected(Measurement.LETTUCE);
+          || options.selected(Measurement.BLAST) || options.selected(Measurement.LETTUCE)
+          || options.selected(Measurement.CLOCK);
       RecoveryPhase.Setup setup = new RecoveryPhase.Setup("recovery",
           options.lab(BenchOptions.RECOVERY_PORT_OFFSET, false),
           failoverTables ? options.failovers() : options.scaleFailovers(),
@@ -71,6 +72,9 @@ public final class Bench {
       }
       if (options.selected(Measurement.LETTUCE)) {
         emit(BenchTables.lettuce(main));
+      }
+      if (options.selected(Measurement.CLOCK)) {
+        emit(BenchTables.clock(main));
       }
     }
     if (options.selected(Measurement.BLAST)) {

@@ -54,8 +54,8 @@ public final class BenchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--only", split = ",", paramLabel = "NAME[,NAME...]",
-      description = "Measurements to run: recovery, unavailability, blast, lettuce, throughput, memory, scale. "
-          + "Default: all.")
+      description = "Measurements to run: recovery, unavailability, blast, lettuce, throughput, memory, scale, "
+          + "clients, clock. Default: all.")
   List<String> only;
 
   @Option(names = "--failovers", defaultValue = "10", paramLabel = "N",
@@ -186,7 +186,7 @@ public final class BenchCommand implements Callable<Integer> {
         Measurement measurement = Measurement.fromLabel(name.strip().toLowerCase(Locale.ROOT));
         if (measurement == null) {
           throw Usage.error(spec, "Invalid value for option '--only': unknown measurement '" + name + "' (expected recovery, "
-              + "unavailability, blast, lettuce, throughput, memory, scale, clients)");
+              + "unavailability, blast, lettuce, throughput, memory, scale, clients, clock)");
         }
         measurements.add(measurement);
       }

@@ -63,7 +63,8 @@ public record BenchOptions(
     THROUGHPUT("throughput", "5. throughput against redis-benchmark"),
     MEMORY("memory", "6. memory and CPU"),
     SCALE("scale", "7. scale"),
-    CLIENTS("clients", "8. the clients people run");
+    CLIENTS("clients", "8. the clients people run"),
+    CLOCK("clock", "9. the incident clock against the oracle");
 
     final String label;
     final String title;
@@ -94,7 +95,7 @@ public record BenchOptions(
   /** The failovers with full coverage off run when any of measurements 1-4 is selected. */
   boolean recoveryPhase() {
     return selected(Measurement.RECOVERY) || selected(Measurement.UNAVAILABILITY) || selected(Measurement.BLAST)
-        || selected(Measurement.LETTUCE) || selected(Measurement.SCALE);
+        || selected(Measurement.LETTUCE) || selected(Measurement.SCALE) || selected(Measurement.CLOCK);
   }
 
   LabOptions lab(int portOffset, boolean requireFullCoverage) {

@@ -34,6 +34,9 @@ final class BenchTables {
   static final double SERVICE_HEAP_TARGET_MB = 64;
   static final double LAB_RSS_TARGET_MB = 512;
   static final double POLL_INTERVAL_SLACK = 1.25;
+  static final double CLOCK_MEDIAN_TARGET_MS = 5;
+  static final double CLOCK_P95_TARGET_MS = 15;
+  static final int CLOCK_MIN_FAILOVERS = 10;
 
   /** A table and the targets it checks (printed under it). */
   record Checked(TextTable table, List<Target> targets) {
@@ -356,6 +359,49 @@ final class BenchTables {
         + result.setup().clients().settings().rate() + "/s. Lag: the client's first success on the failed shard, "
         + "from an INCR started after the fault, minus the oracle's; a client not back " + result.setup().deadline()
         .toSeconds() + " s after the oracle is restarted and counted as not recovered.");
+    return new Checked(withTargets(table, targets), targets);
+  }
+
+  // ---- 9. the incident clock
+
+  /**
+   * The monitor's promotedAt against the oracle's first success, failover by failover: both stamp
+   * the reply of the first write a replica accepted, on one machine's clock, so their difference is
+   * the monitor's clock error. Judged on the median of the signed error and the p95 of its size.
+   */
+  static Checked clock(RecoveryPhase.Result result) {
+    List<FailoverSample> samples = result.samples();
+    TextTable table = new TextTable("9. The incident clock against the oracle (ms; the monitor's promotedAt minus "
+        + "the oracle's first success; precision: the period the incident says stamped it)", 2, "failover", "victim",
+        "PFAIL after kill", "FAIL after kill", "oracle up after kill", "monitor - oracle", "|monitor - oracle|",
+        "precision: PFAIL / FAIL / promoted");
+    List<Long> errors = new ArrayList<>();
+    List<Long> sizes = new ArrayList<>();
+    for (FailoverSample s : samples) {
+      Long error = s.clockError();
+      errors.add(error);
+      sizes.add(error == null ? null : Math.abs(error));
+      table.row(Integer.toString(s.index()), s.victim(), ms(s.sinceKill(s.record().milestones().suspectedAt())),
+          ms(s.sinceKill(s.record().milestones().failAgreedAt())), ms(s.oracleUnavailability()), ms(error),
+          ms(error == null ? null : Math.abs(error)),
+          ms(s.precision("suspectedAt")) + " / " + ms(s.precision("failAgreedAt")) + " / " + ms(s.precision("promotedAt")));
+    }
+    summaryRows(table, samples, 2, List.of(s -> s.sinceKill(s.record().milestones().suspectedAt()),
+        s -> s.sinceKill(s.record().milestones().failAgreedAt()), FailoverSample::oracleUnavailability,
+        FailoverSample::clockError, s -> s.clockError() == null ? null : Math.abs(s.clockError()),
+        s -> s.precision("promotedAt")));
+    Stats signed = Stats.of(errors);
+    Stats size = Stats.of(sizes);
+    long measured = errors.stream().filter(java.util.Objects::nonNull).count();
+    List<Target> targets = List.of(
+        Target.atLeast("clock", "crash failovers with both clocks", CLOCK_MIN_FAILOVERS, (double) measured, ""),
+        Target.atMost("clock", "|median of monitor - oracle|", CLOCK_MEDIAN_TARGET_MS,
+            signed.median() == null ? null : Math.abs(signed.median()), "ms"),
+        Target.atMost("clock", "p95 of |monitor - oracle|", CLOCK_P95_TARGET_MS, size.p95(), "ms"));
+    table.note(samples.size() + " crash failovers, " + RecoveryPhase.describe(result.setup().lab())
+        + "; the monitor polls every " + result.pollIntervalMs() + " ms and, while a node is suspected, probes its "
+        + "shard (a write to each replica, CLUSTER NODES of the other masters) every MONITOR_PROBE_MS; the oracle "
+        + "writes to the victim's replicas every 2 ms from its own event loop");
     return new Checked(withTargets(table, targets), targets);
   }
 

@@ -68,6 +68,25 @@ record FailoverSample(FailoverRecord record, HealthyShards healthy, String incid
     return record.unavailability(at(client));
   }
 
+  /**
+   * The monitor's incident clock against the oracle: its promotedAt minus the oracle's first
+   * success (ms), or null without both.
+   */
+  Long clockError() {
+    Long promotedAt = record.milestones().promotedAt();
+    return promotedAt == null || oracleAt() == null ? null : promotedAt - oracleAt();
+  }
+
+  /** How precise the incident says {@code milestone} is (ms), or null. */
+  Long precision(String milestone) {
+    return record.incident() == null ? null : record.incident().milestonePrecisionMs().get(milestone);
+  }
+
+  /** From the kill to the incident's {@code at} (ms), or null. */
+  Long sinceKill(Long at) {
+    return record.unavailability(at);
+  }
+
   /** From the kill to the oracle's first success (ms), or null. */
   Long oracleUnavailability() {
     return record.unavailability(oracleAt());

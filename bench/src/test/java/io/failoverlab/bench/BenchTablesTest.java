@@ -2,12 +2,14 @@ package io.failoverlab.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.measure.FailoverRecord;
 import io.failoverlab.measure.FailoverRecord.ClientRecovery;
 import io.failoverlab.stack.LabOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BenchTablesTest {
@@ -58,6 +60,45 @@ class BenchTablesTest {
     assertThat(text).contains("lettuce lag").contains("target: writer p95 recovery lag <= 150 ms: 200 ms (missed)");
     assertThat(checked.table().rows()).hasSize(11);
     assertThat(checked.table().summaryRows()).extracting(row -> row.get(0)).containsExactly("min", "median", "p95", "max");
+  }
+
+  /** A sample whose incident stamped the promotion {@code clockError} ms after the oracle (null: no incident). */
+  private static FailoverSample clocked(int index, Long clockError) {
+    FailoverSample plain = sample(index, 5, 5, null, 0, 1.0, 1.0);
+    if (clockError == null) {
+      return plain;
+    }
+    long oracle = plain.oracleAt();
+    IncidentReport.Milestones milestones = new IncidentReport.Milestones(10_000L, 10_001L, oracle - 1500,
+        oracle - 700, oracle + clockError, oracle + 200, oracle + 5, oracle + 5);
+    IncidentReport incident = new IncidentReport("inc-" + index, IncidentReport.State.CLOSED, 10_000, 20_000L,
+        "fault_injected", "clock", 200, milestones, Map.of("suspectedAt", 6L, "failAgreedAt", 5L, "promotedAt", 7L),
+        null, "127.0.0.1:8100", "0-5460", "127.0.0.1:8103", List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(),
+        0);
+    return new FailoverSample(plain.record().toBuilder().incident(incident).build(), plain.healthy(), "ok",
+        plain.cpuBefore(), plain.cpuDuring());
+  }
+
+  @Test
+  void theClockIsJudgedOnTheMedianErrorAndTheP95OfItsSizeOverEnoughFailovers() {
+    List<FailoverSample> samples = new ArrayList<>();
+    for (int i = 1; i <= 9; i++) {
+      samples.add(clocked(i, -2L));
+    }
+    samples.add(clocked(10, 30L));
+
+    BenchTables.Checked checked = BenchTables.clock(result(LAB, samples, false));
+
+    assertThat(checked.targets()).extracting(Target::what, Target::measured, Target::status).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("crash failovers with both clocks", 10.0, Target.Status.MET),
+        org.assertj.core.groups.Tuple.tuple("|median of monitor - oracle|", 2.0, Target.Status.MET),
+        org.assertj.core.groups.Tuple.tuple("p95 of |monitor - oracle|", 30.0, Target.Status.MISSED));
+    String text = checked.table().render();
+    assertThat(text).contains("6 / 5 / 7").contains("  1500  ").contains("  2300  ");
+
+    samples.set(0, clocked(1, null));
+    assertThat(BenchTables.clock(result(LAB, samples, false)).targets().get(0).status())
+        .as("a failover without the monitor's promotedAt does not count").isEqualTo(Target.Status.MISSED);
   }
 
   @Test

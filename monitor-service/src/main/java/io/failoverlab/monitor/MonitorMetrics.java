@@ -52,7 +52,8 @@ final class MonitorMetrics {
   private final Counter incidents;
   private final Map<TopologyEvent.Type, Counter> events = new EnumMap<>(TopologyEvent.Type.class);
   private final Timer pollDuration;
-  private final Map<String, Counter> probeCommands = new java.util.HashMap<>();
+  /** Written from the probe's event loop. */
+  private final Map<String, Counter> probeCommands = new java.util.concurrent.ConcurrentHashMap<>();
 
   MonitorMetrics(MeterRegistry registry) {
     this.registry = registry;

@@ -99,7 +99,8 @@ public final class MonitorVerticle extends VerticleBase {
     tracker = new IncidentTracker(settings.pollIntervalMs(), settings.incidentQuietMs(), settings.incidentHistory(),
         this::onIncident);
     poller = new TopologyPoller(vertx, settings, this::onPoll, metrics::pollCompleted);
-    probe = new ShardProbe(vertx, settings, stamp -> tracker.probeStamp(stamp), metrics::probed);
+    // The stamps come from the probe's own event loop: the tracker takes them on the monitor's.
+    probe = new ShardProbe(settings, stamp -> context.runOnContext(v -> tracker.probeStamp(stamp)), metrics::probed);
     readiness = new Readiness(vertx, instance, this::redisStatus);
     http = new ServiceHttpServer(vertx, settings.http(), registry, readiness.checks(), this::stats);
     chaos = new ChaosService(vertx, settings.redis(), faultsFactory.apply(vertx), () -> latestSnapshot,
@@ -108,7 +109,7 @@ public final class MonitorVerticle extends VerticleBase {
     new ChaosHandler(chaos, new ChaosToken(settings.chaosToken())).mount(http.router());
     registerConsumers();
     return Future.join(List.of(outageConsumer.completion(), statsConsumer.completion(), chaosConsumer.completion(),
-            readiness.ready(), http.listen(), poller.start()))
+            readiness.ready(), http.listen(), vertx.deployVerticle(probe), poller.start()))
         .onSuccess(started -> LOG.info(
             "event=service_started service=monitor instance={} http_port={} poll_ms={} quiet_ms={} seeds={}",
             instance, http.port(), settings.pollIntervalMs(), settings.incidentQuietMs(), settings.redis().seeds()));
@@ -116,7 +117,8 @@ public final class MonitorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(List.of(poller.stop(), probe.stopAll(), http.close(), readiness.close(), outageConsumer.unregister(),
+    // The probe, deployed by this verticle, is undeployed with it.
+    return Future.join(List.of(poller.stop(), http.close(), readiness.close(), outageConsumer.unregister(),
         statsConsumer.unregister(), chaosConsumer.unregister()));
   }
 

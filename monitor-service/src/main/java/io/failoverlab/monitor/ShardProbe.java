@@ -10,7 +10,7 @@ import io.failoverlab.router.NodeLink;
 import io.failoverlab.router.RedisFailure;
 import io.failoverlab.router.SlotHash;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,12 @@ import org.slf4j.LoggerFactory;
  * FAIL. Bounded: one command in flight per probed node, each with the Redis command deadline, and no
  * watch, so no command, while nothing is suspected.
  *
- * <p>Not thread-safe: used from the event loop of the verticle that owns it.
+ * <p>A verticle of its own, so it runs on an event loop apart from the monitor's: a poll's merge or
+ * an incident report being built never delays a stamp (the bench's oracle is kept apart for the same
+ * reason). {@link #watch} and {@link #stopAll} may be called from any thread; the listener is called
+ * on the probe's event loop.
  */
-final class ShardProbe {
+final class ShardProbe extends VerticleBase {
 
   /** The monitor's own keys: apart from the writer's and reader's (KEY_PREFIX) and the bench's. */
   static final String KEY_PREFIX = "failoverlab-monitor:probe";
@@ -82,20 +86,26 @@ final class ShardProbe {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardProbe.class);
 
-  private final Vertx vertx;
   private final MonitorSettings settings;
   private final Consumer<Stamp> listener;
   private final Counts counts;
+  // Owned by the probe's event loop.
   private final Map<String, Watch> watches = new LinkedHashMap<>();
   /** Suspects already watched in this incident: a finished watch does not start again. */
   private final Set<String> watched = new HashSet<>();
-  private long commands;
+  // Read by describe() from the monitor's event loop.
+  private final AtomicLong commands = new AtomicLong();
+  private volatile List<String> watching = List.of();
 
-  ShardProbe(Vertx vertx, MonitorSettings settings, Consumer<Stamp> listener, Counts counts) {
-    this.vertx = vertx;
+  ShardProbe(MonitorSettings settings, Consumer<Stamp> listener, Counts counts) {
     this.settings = settings;
     this.listener = listener;
     this.counts = counts;
+  }
+
+  @Override
+  public Future<?> stop() {
+    return endAll();
   }
 
   /**
@@ -104,7 +114,13 @@ final class ShardProbe {
    * snapshot does not list is not watched (nothing to probe).
    */
   void watch(String suspect, TopologySnapshot snapshot) {
-    if (suspect == null || snapshot == null || watched.contains(suspect)) {
+    if (context != null && suspect != null && snapshot != null) {
+      context.runOnContext(v -> startWatch(suspect, snapshot));
+    }
+  }
+
+  private void startWatch(String suspect, TopologySnapshot snapshot) {
+    if (watched.contains(suspect)) {
       return;
     }
     NodeStatus node = null;
@@ -119,13 +135,20 @@ final class ShardProbe {
     watched.add(suspect);
     Watch watch = new Watch(node, snapshot);
     watches.put(suspect, watch);
+    watching = List.copyOf(watches.keySet());
     LOG.info("event=probe_started node={} replicas={} observers={} period_ms={}", suspect, watch.replicas.size(),
         watch.observers.size(), settings.probeIntervalMs());
     watch.start();
   }
 
   /** Ends every watch (the incident closed): back to the poll's pace, and the next incident starts afresh. */
-  Future<Void> stopAll() {
+  void stopAll() {
+    if (context != null) {
+      context.runOnContext(v -> endAll());
+    }
+  }
+
+  private Future<Void> endAll() {
     List<Future<Void>> closing = new ArrayList<>();
     for (Watch watch : List.copyOf(watches.values())) {
       closing.add(watch.end("incident closed"));
@@ -134,15 +157,10 @@ final class ShardProbe {
     return Future.join(closing).mapEmpty();
   }
 
-  boolean active() {
-    return !watches.isEmpty();
-  }
-
+  /** For the monitor's {@code /stats}: safe from any thread. */
   JsonObject describe() {
-    JsonArray active = new JsonArray();
-    watches.keySet().forEach(active::add);
-    return new JsonObject().put("periodMs", settings.probeIntervalMs()).put("watching", active)
-        .put("commands", commands);
+    return new JsonObject().put("periodMs", settings.probeIntervalMs()).put("watching", new JsonArray(watching))
+        .put("commands", commands.get());
   }
 
   /** One suspect's probing: a write loop per replica, a CLUSTER NODES loop per other master. */
@@ -183,6 +201,7 @@ final class ShardProbe {
       }
       ended = true;
       watches.remove(suspect.address());
+      watching = List.copyOf(watches.keySet());
       LOG.info("event=probe_ended node={} why=\"{}\" after_ms={}", suspect.address(), why,
           System.currentTimeMillis() - startedAt);
       List<Future<Void>> closing = new ArrayList<>();
@@ -245,7 +264,7 @@ final class ShardProbe {
       if (done()) {
         return;
       }
-      commands++;
+      commands.incrementAndGet();
       Request request = write
           ? Request.cmd(Command.SET).arg(watch.key).arg(System.currentTimeMillis()).arg("PX").arg(KEY_TTL_MS)
           : Request.cmd(Command.CLUSTER).arg("NODES");

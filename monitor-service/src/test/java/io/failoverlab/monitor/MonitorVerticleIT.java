@@ -228,9 +228,9 @@ class MonitorVerticleIT {
         .anyMatch(report -> report.id().equals(incident.id()) && !report.open()));
     assertThat(get("/metrics").bodyAsString()).containsPattern("failoverlab_failovers_total [1-9]");
     // Back to the poll's pace: nothing probed while nothing is wrong.
-    JsonObject probe = get("/stats").bodyAsJsonObject().getJsonObject("probe");
-    assertThat(probe.getJsonArray("watching")).as("probe %s", probe).isEmpty();
-    long commands = probe.getLong("commands");
+    await().atMost(FAILOVER_WAIT).until(() ->
+        get("/stats").bodyAsJsonObject().getJsonObject("probe").getJsonArray("watching").isEmpty());
+    long commands = get("/stats").bodyAsJsonObject().getJsonObject("probe").getLong("commands");
     long pollsBefore = get("/stats").bodyAsJsonObject().getJsonObject("poller").getLong("polls");
     await().atMost(FAILOVER_WAIT).until(() ->
         get("/stats").bodyAsJsonObject().getJsonObject("poller").getLong("polls") >= pollsBefore + 5);
