@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The Grafana dashboard as the tests see it: its panels and their PromQL queries. */
-record Dashboard(JsonObject json, List<Panel> panels) {
+/** The Grafana dashboard as the tests see it: its panels, their PromQL queries, its Prometheus annotations. */
+record Dashboard(JsonObject json, List<Panel> panels, List<Annotation> annotations) {
 
   /**
    * What Grafana puts for {@code $__rate_interval} with the provisioned datasource's 1 s scrape
@@ -34,6 +34,13 @@ record Dashboard(JsonObject json, List<Panel> panels) {
   record Panel(int id, String type, String title, JsonObject gridPos, String datasourceUid, List<Query> queries) {
   }
 
+  /**
+   * A Prometheus annotation: {@code query} marks moments; with {@code valueIsTime} each value is a
+   * time in ms ("series value as timestamp"); shown on the panels {@code panelIds} (all when empty).
+   */
+  record Annotation(String name, String datasourceUid, Query query, boolean valueIsTime, List<Integer> panelIds) {
+  }
+
   static Dashboard load() {
     return parse(Repo.DASHBOARD);
   }
@@ -54,7 +61,22 @@ record Dashboard(JsonObject json, List<Panel> panels) {
       panels.add(new Panel(panel.getInteger("id", -1), panel.getString("type"), panel.getString("title"),
           panel.getJsonObject("gridPos", new JsonObject()), datasource.getString("uid"), List.copyOf(queries)));
     }
-    return new Dashboard(json, List.copyOf(panels));
+    List<Annotation> annotations = new ArrayList<>();
+    JsonArray annotationList = json.getJsonObject("annotations", new JsonObject()).getJsonArray("list", new JsonArray());
+    for (int i = 0; i < annotationList.size(); i++) {
+      JsonObject annotation = annotationList.getJsonObject(i);
+      JsonObject datasource = annotation.getJsonObject("datasource", new JsonObject());
+      if (!"prometheus".equals(datasource.getString("type"))) {
+        continue;
+      }
+      List<Integer> ids = new ArrayList<>();
+      annotation.getJsonObject("filter", new JsonObject()).getJsonArray("ids", new JsonArray())
+          .forEach(id -> ids.add(((Number) id).intValue()));
+      annotations.add(new Annotation(annotation.getString("name"), datasource.getString("uid"),
+          new Query("Anno", annotation.getString("expr"), null), annotation.getBoolean("useValueForTime", false),
+          List.copyOf(ids)));
+    }
+    return new Dashboard(json, List.copyOf(panels), List.copyOf(annotations));
   }
 
   Panel panel(String title) {

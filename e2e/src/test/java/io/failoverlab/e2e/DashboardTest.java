@@ -57,6 +57,29 @@ class DashboardTest {
   }
 
   @Test
+  void theFailoversMomentsAreAnnotatedOnEveryTimeSeriesPanel() {
+    List<Integer> timePanels = dashboard.panels().stream()
+        .filter(panel -> panel.type().equals("timeseries") || panel.type().equals("state-timeline"))
+        .map(Panel::id).toList();
+    assertThat(timePanels).hasSizeGreaterThanOrEqualTo(8);
+    Map<String, Dashboard.Annotation> byMilestone = new LinkedHashMap<>();
+    for (Dashboard.Annotation annotation : dashboard.annotations()) {
+      Matcher milestone = Pattern.compile("milestone=\"(\\w+)\"").matcher(annotation.query().expr());
+      assertThat(milestone.find()).as("annotation %s reads one milestone", annotation.name()).isTrue();
+      byMilestone.put(milestone.group(1), annotation);
+      assertThat(annotation.datasourceUid()).as(annotation.name()).isEqualTo(provisionedDatasourceUid());
+      assertThat(MetricContract.namesIn(annotation.query().expr())).as(annotation.name())
+          .containsExactly("failoverlab_incident_milestone_timestamp_seconds")
+          .allMatch(MetricContract.exportableNames()::contains);
+      assertThat(annotation.query().expr()).as("seconds to Grafana's ms").endsWith("* 1000");
+      assertThat(annotation.valueIsTime()).as("%s: the value is the moment", annotation.name()).isTrue();
+      assertThat(annotation.panelIds()).as("%s on every time-series panel", annotation.name())
+          .containsExactlyInAnyOrderElementsOf(timePanels);
+    }
+    assertThat(byMilestone.keySet()).containsExactly("fault_injected", "fail_agreed", "promoted");
+  }
+
+  @Test
   void everyMetricAnAlertNamesIsOneTheServicesExport() {
     String rulesWithoutComments = Repo.read(Repo.ALERT_RULES).lines()
         .filter(line -> !line.strip().startsWith("#")).collect(Collectors.joining("\n"));

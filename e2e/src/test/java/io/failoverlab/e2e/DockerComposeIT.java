@@ -429,6 +429,29 @@ class DockerComposeIT {
     assertThat(empty).as("dashboard queries without data").isEmpty();
   }
 
+  /** The annotations mark the incident's own moments: each query's value (ms) is that milestone of the incident. */
+  @Test
+  @Order(5)
+  void theDashboardsAnnotationsMarkTheIncidentsMoments() {
+    assumeTrue(incident != null, "needs the incident of the crash step");
+    JsonObject milestones = incident.getJsonObject("milestones");
+    Map<String, String> milestoneOf = Map.of("fault_injected", "faultInjectedAt", "fail_agreed", "failAgreedAt",
+        "promoted", "promotedAt");
+    JsonObject marked = new JsonObject();
+    for (Dashboard.Annotation annotation : Dashboard.load().annotations()) {
+      JsonArray result = prometheus.query(annotation.query().prometheusExpr());
+      assertThat(result).as("annotation %s: %s", annotation.name(), annotation.query().expr()).hasSize(1);
+      JsonObject series = result.getJsonObject(0);
+      long atMs = Math.round(Double.parseDouble(series.getJsonArray("value").getString(1)));
+      String milestone = milestoneOf.get(series.getJsonObject("metric").getString("milestone"));
+      marked.put(annotation.name(), atMs - killedAtMs);
+      assertThat(atMs).as("annotation %s = the incident's %s", annotation.name(), milestone)
+          .isEqualTo(milestones.getLong(milestone));
+    }
+    report.put("annotationsMsAfterKill", marked);
+    assertThat(marked.fieldNames()).hasSize(3);
+  }
+
   @Test
   @Order(6)
   void clientsUnderTestPanelsShowEveryClientAndTheOutageTheKillCaused() {

@@ -48,6 +48,7 @@ final class MonitorMetrics {
   private final AtomicInteger uncoveredSlots = new AtomicInteger();
   private final AtomicInteger incidentActive = new AtomicInteger();
   private final Map<String, AtomicLong> phaseBits = new LinkedHashMap<>();
+  private final Map<String, AtomicLong> milestoneMs = new LinkedHashMap<>();
   private final Counter failovers;
   private final Counter incidents;
   private final Map<TopologyEvent.Type, Counter> events = new EnumMap<>(TopologyEvent.Type.class);
@@ -123,6 +124,30 @@ final class MonitorMetrics {
     if (event.type() == TopologyEvent.Type.PROMOTED) {
       failovers.increment();
     }
+  }
+
+  /**
+   * The incident's milestones as epoch seconds, for the dashboard's annotations. Registered at the
+   * first value, so no series exists (and no annotation is drawn) before a milestone was reached.
+   */
+  void milestones(IncidentReport report) {
+    IncidentReport.Milestones m = report.milestones();
+    setMilestone(MetricNames.MILESTONE_FAULT_INJECTED, m.faultInjectedAt());
+    setMilestone(MetricNames.MILESTONE_FAIL_AGREED, m.failAgreedAt());
+    setMilestone(MetricNames.MILESTONE_PROMOTED, m.promotedAt());
+  }
+
+  private void setMilestone(String milestone, Long epochMs) {
+    if (epochMs == null) {
+      return;
+    }
+    milestoneMs.computeIfAbsent(milestone, name -> {
+      AtomicLong value = new AtomicLong();
+      Gauge.builder(MetricNames.INCIDENT_MILESTONE_TIMESTAMP, value, v -> v.get() / 1000.0)
+          .description("When the latest incident reached a milestone (epoch seconds)").baseUnit("seconds")
+          .tag(MetricNames.TAG_MILESTONE, name).strongReference(true).register(registry);
+      return value;
+    }).set(epochMs);
   }
 
   void incidentOpened() {

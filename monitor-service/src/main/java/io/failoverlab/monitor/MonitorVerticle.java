@@ -233,6 +233,7 @@ public final class MonitorVerticle extends VerticleBase {
   private void onIncident(IncidentTracker.Change change, IncidentReport report) {
     IncidentReport.Milestones m = report.milestones();
     IncidentReport.Durations d = report.durations();
+    metrics.milestones(report);
     switch (change) {
       case OPENED -> {
         metrics.incidentOpened();

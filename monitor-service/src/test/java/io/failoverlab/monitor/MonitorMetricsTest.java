@@ -92,4 +92,25 @@ class MonitorMetricsTest {
     assertThat(registry.get(MetricNames.LAST_INCIDENT_PHASE).tag(MetricNames.TAG_PHASE, "total").gauge().value())
         .isEqualTo(7.0);
   }
+
+  @Test
+  void theIncidentsMilestonesAreEpochSecondsForTheAnnotationsAndAbsentUntilReached() {
+    IncidentReport.Milestones m = new IncidentReport.Milestones(1_700_000_000_123L, null, null, null, null, null, null,
+        null);
+    metrics.milestones(new IncidentReport("inc-1", IncidentReport.State.OPEN, 1000, null, "fault_injected", "c", 200,
+        m, null, null, null, null, null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0));
+    assertThat(registry.get(MetricNames.INCIDENT_MILESTONE_TIMESTAMP).tag(MetricNames.TAG_MILESTONE, "fault_injected")
+        .gauge().value()).isEqualTo(1_700_000_000.123);
+    assertThat(registry.find(MetricNames.INCIDENT_MILESTONE_TIMESTAMP).tag(MetricNames.TAG_MILESTONE, "promoted")
+        .gauge()).as("no promotion yet: no series, no annotation").isNull();
+
+    m = new IncidentReport.Milestones(1_700_000_000_123L, null, null, 1_700_000_002_500L, 1_700_000_003_007L, null,
+        null, null);
+    metrics.milestones(new IncidentReport("inc-1", IncidentReport.State.OPEN, 1000, null, "fault_injected", "c", 200,
+        m, null, null, null, null, null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0));
+    assertThat(registry.get(MetricNames.INCIDENT_MILESTONE_TIMESTAMP).tag(MetricNames.TAG_MILESTONE, "fail_agreed")
+        .gauge().value()).isEqualTo(1_700_000_002.5);
+    assertThat(registry.get(MetricNames.INCIDENT_MILESTONE_TIMESTAMP).tag(MetricNames.TAG_MILESTONE, "promoted")
+        .gauge().value()).isEqualTo(1_700_000_003.007);
+  }
 }

@@ -87,6 +87,19 @@ public final class MetricNames {
   /** failoverlab_last_incident_phase_seconds{phase}: durations of the last closed incident's phases. */
   public static final String LAST_INCIDENT_PHASE = "failoverlab.last.incident.phase";
 
+  /**
+   * failoverlab_incident_milestone_timestamp_seconds{milestone}: when the latest incident reached a
+   * milestone, epoch seconds (fault injected, FAIL agreed, promoted: the probe's stamps). The
+   * dashboard's annotations read it as time ({@code * 1000}, "series value as timestamp"), so every
+   * failover's moments are marked on every time-series panel.
+   */
+  public static final String INCIDENT_MILESTONE_TIMESTAMP = "failoverlab.incident.milestone.timestamp";
+  /** Tag of {@link #INCIDENT_MILESTONE_TIMESTAMP} and its values. */
+  public static final String TAG_MILESTONE = "milestone";
+  public static final String MILESTONE_FAULT_INJECTED = "fault_injected";
+  public static final String MILESTONE_FAIL_AGREED = "fail_agreed";
+  public static final String MILESTONE_PROMOTED = "promoted";
+
   /** Values of the {@code phase} tag of {@link #LAST_INCIDENT_PHASE} (see IncidentReport's durations). */
   public static final String PHASE_DETECTION = "detection";
   public static final String PHASE_ELECTION = "election";
