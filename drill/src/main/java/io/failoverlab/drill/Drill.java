@@ -284,7 +284,8 @@ public final class Drill {
       ClientsDuringFailover clients = lab.clients() == null ? null : ClientsDuringFailover.before(lab, oracleVertx,
           RedisSettings.fromEnv(env.with(Map.of("REDIS_NODES", String.join(",", lab.monitor().seeds())))),
           lab.monitor().latestSnapshot(), choice.master(), step);
-      ChaosAction action = chaos(new ChaosRequest(kind, choice.master(), seconds, "drill"), step);
+      ChaosRequest.FailoverMode mode = kind == ChaosRequest.Action.FAILOVER ? options.failoverMode() : null;
+      ChaosAction action = chaos(new ChaosRequest(kind, choice.master(), seconds, mode, "drill"), step);
       if (clients != null) {
         clients.faultSent(action.at(), kind, step);
       }

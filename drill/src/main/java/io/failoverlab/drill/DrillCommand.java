@@ -57,6 +57,12 @@ public final class DrillCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}")
   String action;
 
+  @Option(names = "--failover-mode", defaultValue = "default", paramLabel = "default|force|takeover",
+      description = "How --action failover (and mixed's failovers) promote the replica: default waits for it to "
+          + "catch up and loses nothing; force skips the master's agreement (it may be down); takeover skips the "
+          + "election too (when most masters are unreachable). Default: ${DEFAULT-VALUE}")
+  String failoverMode;
+
   @Option(names = "--hang-seconds", paramLabel = "S",
       description = "How long a hung master stays silent (hang only). Default with the local cluster: 3 x "
           + "--node-timeout-ms; required against an existing cluster.")
@@ -172,6 +178,15 @@ public final class DrillCommand implements Callable<Integer> {
     } else if (hangSeconds != null) {
       throw Usage.error(spec, "Option '--hang-seconds' applies to --action hang or mixed only, not " + chosen.label());
     }
+    ChaosRequest.FailoverMode mode = ChaosRequest.FailoverMode.fromLabel(failoverMode.strip().toLowerCase(Locale.ROOT));
+    if (mode == null) {
+      throw Usage.error(spec, "Invalid value for option '--failover-mode': '" + failoverMode
+          + "' (expected default, force or takeover)");
+    }
+    if (mode != ChaosRequest.FailoverMode.DEFAULT && !actions.contains(ChaosRequest.Action.FAILOVER)) {
+      throw Usage.error(spec, "Option '--failover-mode' applies to --action failover or mixed only, not "
+          + chosen.label());
+    }
     LabOptions lab = LabOptions.of(cluster, ports);
     if (drillTarget.node() != null && !external) {
       int port = drillTarget.node().port();
@@ -185,7 +200,7 @@ public final class DrillCommand implements Callable<Integer> {
     Duration clientsDeadline = clientDeadline.validated(spec);
     return new DrillOptions(failovers, actions, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
         maxHealthyShardErrors, out, lab, nodes, phaseTimeout.duration(),
-        new DrillOptions.Clients(clients.resolve(spec, DrillCommand.class), clientsDeadline));
+        new DrillOptions.Clients(clients.resolve(spec, DrillCommand.class), clientsDeadline), mode);
   }
 
   private static boolean isLoopback(String host) {

@@ -20,6 +20,7 @@ import java.util.List;
  * @param phaseTimeout      deadline of each wait: cluster healthy, incident closed
  * @param clients           the clients under test run during the drill, and how long after the oracle
  *                          each may take to recover on the failed shard
+ * @param failoverMode      how a failover action is done: default (graceful), force or takeover
  */
 public record DrillOptions(
     int failovers,
@@ -33,7 +34,8 @@ public record DrillOptions(
     LabOptions lab,
     String redisNodes,
     Duration phaseTimeout,
-    Clients clients) {
+    Clients clients,
+    ChaosRequest.FailoverMode failoverMode) {
 
   /** Clients under test during the drill ({@code --clients}); with any, an oracle times each failover too. */
   public record Clients(LabClients asked, Duration deadline) {
@@ -55,12 +57,21 @@ public record DrillOptions(
         lab, redisNodes, phaseTimeout, Clients.none());
   }
 
+  /** Graceful failovers. */
+  public DrillOptions(int failovers, List<ChaosRequest.Action> actions, Integer hangSeconds, DrillTarget target,
+                      Long maxUnavailabilityMs, Long maxLostWrites, Long maxHealthyShardErrors, Path outDir,
+                      LabOptions lab, String redisNodes, Duration phaseTimeout, Clients clients) {
+    this(failovers, actions, hangSeconds, target, maxUnavailabilityMs, maxLostWrites, maxHealthyShardErrors, outDir,
+        lab, redisNodes, phaseTimeout, clients, ChaosRequest.FailoverMode.DEFAULT);
+  }
+
   /** "--action mixed": the three faults in turn, so a long drill (the soak) meets each of them. */
   public static final List<ChaosRequest.Action> MIXED = List.of(ChaosRequest.Action.CRASH, ChaosRequest.Action.HANG,
       ChaosRequest.Action.FAILOVER);
 
   public DrillOptions {
     actions = List.copyOf(actions);
+    failoverMode = failoverMode == null ? ChaosRequest.FailoverMode.DEFAULT : failoverMode;
     if (actions.isEmpty()) {
       throw new IllegalArgumentException("at least one action");
     }
@@ -97,7 +108,7 @@ public record DrillOptions(
 
   public DrillOptions withThresholds(Long unavailabilityMs, Long lostWrites, Long healthyShardErrors) {
     return new DrillOptions(failovers, actions, hangSeconds, target, unavailabilityMs, lostWrites,
-        healthyShardErrors, outDir, lab, redisNodes, phaseTimeout, clients);
+        healthyShardErrors, outDir, lab, redisNodes, phaseTimeout, clients, failoverMode);
   }
 
   /** The settings as report.json shows them. */
@@ -107,6 +118,7 @@ public record DrillOptions(
         .put("failovers", failovers)
         .put("action", actionLabel())
         .put("hangSeconds", hangSeconds)
+        .put("failoverMode", failoverMode.label())
         .put("target", target.toString())
         .put("phaseTimeoutMs", phaseTimeout.toMillis());
     if (clients.any()) {

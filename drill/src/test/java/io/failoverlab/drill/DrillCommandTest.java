@@ -73,6 +73,15 @@ class DrillCommandTest {
   }
 
   @Test
+  void aFailoverModeIsOneOfThreeAndOnlyGoesWithFailovers() {
+    assertThat(run("--action", "failover", "--failover-mode", "now")).isEqualTo(2);
+    assertThat(err.toString()).contains("--failover-mode").contains("'now'").contains("default, force or takeover");
+    assertThat(run("--action", "crash", "--failover-mode", "force")).isEqualTo(2);
+    assertThat(err.toString()).contains("--failover-mode").contains("failover or mixed only");
+    assertThat(started).isFalse();
+  }
+
+  @Test
   void hangSecondsOnlyGoWithHang() {
     assertThat(run("--action", "crash", "--hang-seconds", "5")).isEqualTo(2);
     assertThat(err.toString()).contains("--hang-seconds").contains("hang only");

@@ -101,6 +101,12 @@ class ChaosEndpointIT {
           "between 1 and");
       expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"node\": \"" + master + "\", \"seconds\": 5}", 400,
           "only applies to hang");
+      expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"node\": \"" + master + "\", \"mode\": \"force\"}", 400,
+          "\"mode\" only applies to failover, not crash");
+      expect(HttpMethod.POST, "/api/chaos/failover", bearer, "{\"node\": \"" + master + "\", \"mode\": \"now\"}", 400,
+          "\"mode\" must be one of default, force, takeover, got now");
+      expect(HttpMethod.POST, "/api/chaos/failover", bearer, "{\"node\": \"" + master + "\", \"mode\": 1}", 400,
+          "\"mode\" must be one of default, force, takeover");
       expect(HttpMethod.POST, "/api/chaos/crash", bearer, big, 400, "larger than 4096 bytes");
       expect(HttpMethod.GET, "/api/chaos/crash", bearer, null, 405, "not allowed");
       expect(HttpMethod.PUT, "/api/chaos/crash", bearer, json(master), 405, "not allowed");

@@ -247,11 +247,12 @@ final class Incident {
 
   /**
    * The node whose failure the incident is about: the node a fault was injected into if the cluster
-   * flagged it, else the first master flagged FAIL, else the first node flagged FAIL, else the
-   * injected fault's node, else the first master suspected.
+   * flagged it or replaced it (a manual failover is never flagged), else the first master flagged
+   * FAIL, else the first node flagged FAIL, else the injected fault's node, else the first master
+   * suspected.
    */
   String failedNode() {
-    if (faultNode != null && failedAt.containsKey(faultNode)) {
+    if (faultNode != null && (failedAt.containsKey(faultNode) || replaced(faultNode))) {
       return faultNode;
     }
     for (String node : failedAt.keySet()) {
@@ -271,6 +272,11 @@ final class Incident {
       }
     }
     return null;
+  }
+
+  private boolean replaced(String node) {
+    return probed(ShardProbe.Kind.WRITABLE, node) != null
+        || promotions.stream().anyMatch(promotion -> node.equals(promotion.previousMaster()));
   }
 
   private Promotion promotion(String failedNode) {

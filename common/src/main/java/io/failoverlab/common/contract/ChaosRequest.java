@@ -6,9 +6,40 @@ import java.util.Locale;
 /**
  * A request to inject a fault, as the kill endpoint and the drill send it (HTTP body, or a request on
  * {@link Addresses#CHAOS}). {@code node} is "host:port" or a node id of the discovered cluster;
- * {@code seconds} is how long a hang lasts (hang only); {@code requestedBy} says who asked (for logs).
+ * {@code seconds} is how long a hang lasts (hang only); {@code mode} how a failover is forced (failover
+ * only; null: the default, graceful one); {@code requestedBy} says who asked (for logs).
  */
-public record ChaosRequest(Action action, String node, Integer seconds, String requestedBy) {
+public record ChaosRequest(Action action, String node, Integer seconds, FailoverMode mode, String requestedBy) {
+
+  /** Without a failover mode: every action but a forced failover. */
+  public ChaosRequest(Action action, String node, Integer seconds, String requestedBy) {
+    this(action, node, seconds, null, requestedBy);
+  }
+
+  /**
+   * The three ways of CLUSTER FAILOVER on a replica. DEFAULT: the master stops taking writes until
+   * the replica has caught up, then the replica is elected: loses nothing, needs the master alive.
+   * FORCE: no handshake with the master (it may be dead), still an election by a majority of masters:
+   * writes the master took but had not yet copied are lost. TAKEOVER: no election either, the replica
+   * bumps the epoch on its own: works when most masters are unreachable, and may lose writes the same way.
+   */
+  public enum FailoverMode {
+    DEFAULT, FORCE, TAKEOVER;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Null for an unknown label. */
+    public static FailoverMode fromLabel(String label) {
+      for (FailoverMode mode : values()) {
+        if (mode.label().equals(label)) {
+          return mode;
+        }
+      }
+      return null;
+    }
+  }
 
   public enum Action {
     /** The node's process dies (lab: SIGKILL; elsewhere SHUTDOWN NOSAVE NOW FORCE). */
@@ -40,12 +71,18 @@ public record ChaosRequest(Action action, String node, Integer seconds, String r
         .put("action", action.label())
         .put("node", node)
         .put("seconds", seconds)
+        .put("mode", mode == null ? null : mode.label())
         .put("requestedBy", requestedBy);
   }
 
   /** Lenient only where the kill endpoint validates afterwards; an unknown action is null. */
   public static ChaosRequest fromJson(JsonObject json) {
+    String mode = json.getString("mode");
+    FailoverMode failoverMode = mode == null ? null : FailoverMode.fromLabel(mode);
+    if (mode != null && failoverMode == null) {
+      throw new IllegalArgumentException("unknown failover mode '" + mode + "': expected default, force or takeover");
+    }
     return new ChaosRequest(Action.fromLabel(json.getString("action")), json.getString("node"),
-        json.getInteger("seconds"), json.getString("requestedBy"));
+        json.getInteger("seconds"), failoverMode, json.getString("requestedBy"));
   }
 }

@@ -24,7 +24,7 @@ public final class ChaosHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ChaosHandler.class);
   /** The server-wide bound: its BodyHandler reads the body first, so a larger one here could never apply. */
   public static final int MAX_BODY_BYTES = io.failoverlab.common.http.ServiceHttpServer.MAX_BODY_BYTES;
-  private static final Set<String> FIELDS = Set.of("node", "seconds");
+  private static final Set<String> FIELDS = Set.of("node", "seconds", "mode");
 
   private final ChaosService service;
   private final ChaosToken token;
@@ -111,7 +111,8 @@ public final class ChaosHandler {
     }
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {
-        throw new ChaosRefusal(400, "unknown field '" + field + "': expected node and, for hang, seconds");
+        throw new ChaosRefusal(400, "unknown field '" + field + "': expected node and, for hang, seconds, for "
+            + "failover, mode");
       }
     }
     Object node = body.getValue("node");
@@ -130,7 +131,15 @@ public final class ChaosHandler {
       }
       wholeSeconds = (int) value;
     }
-    return new ChaosRequest(action, (String) node, wholeSeconds, "http " + source(rc));
+    Object mode = body.getValue("mode");
+    ChaosRequest.FailoverMode failoverMode = null;
+    if (mode != null) {
+      failoverMode = mode instanceof String label ? ChaosRequest.FailoverMode.fromLabel(label) : null;
+      if (failoverMode == null) {
+        throw new ChaosRefusal(400, "\"mode\" must be one of default, force, takeover, got " + body.getValue("mode"));
+      }
+    }
+    return new ChaosRequest(action, (String) node, wholeSeconds, failoverMode, "http " + source(rc));
   }
 
   private static void refuse(RoutingContext rc, int status, String reason) {

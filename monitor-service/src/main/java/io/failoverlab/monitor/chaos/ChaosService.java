@@ -5,6 +5,7 @@ import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.contract.ChaosRequest.Action;
+import io.failoverlab.common.contract.ChaosRequest.FailoverMode;
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.topology.HostAndPort;
@@ -136,7 +137,11 @@ public final class ChaosService {
 
   // ---- validation
 
-  private record Plan(NodeStatus node, String master, List<String> involved, String method) {
+  private record Plan(NodeStatus node, String master, List<String> involved, String method, FailoverMode mode) {
+
+    Plan(NodeStatus node, String master, List<String> involved, String method) {
+      this(node, master, involved, method, FailoverMode.DEFAULT);
+    }
   }
 
   private Plan plan(ChaosRequest request) {
@@ -158,7 +163,14 @@ public final class ChaosService {
     } else if (request.seconds() != null) {
       throw new ChaosRefusal(400, "\"seconds\" only applies to hang, not " + request.action().label());
     }
+    if (request.mode() != null && request.action() != Action.FAILOVER) {
+      throw new ChaosRefusal(400, "\"mode\" only applies to failover, not " + request.action().label());
+    }
+    FailoverMode mode = request.mode() == null ? FailoverMode.DEFAULT : request.mode();
     String method = faults.method(request.action(), seconds);
+    if (method != null && mode != FailoverMode.DEFAULT) {
+      method = "CLUSTER FAILOVER " + mode.name() + " on the replica";
+    }
     if (method == null) {
       throw new ChaosRefusal(501, faults.whyNot(request.action()));
     }
@@ -185,27 +197,34 @@ public final class ChaosService {
         requireIdle(node.address());
         yield new Plan(node, null, List.of(node.address()), method);
       }
-      case FAILOVER -> failoverPlan(snapshot, node, method);
+      case FAILOVER -> failoverPlan(snapshot, node, method, mode);
     };
     faults.precheck(request.action(), HostAndPort.parse(plan.node.address()));
     return plan;
   }
 
-  private Plan failoverPlan(TopologySnapshot snapshot, NodeStatus named, String method) {
+  /**
+   * The replica to promote. A graceful failover needs it in sync (master link up); FORCE and TAKEOVER
+   * exist for when the master is gone or cut off, so they take a reachable replica whatever its link.
+   */
+  private Plan failoverPlan(TopologySnapshot snapshot, NodeStatus named, String method, FailoverMode mode) {
+    boolean needsSync = mode == FailoverMode.DEFAULT;
     NodeStatus replica = named;
     if ("master".equals(named.role())) {
       replica = snapshot.nodes().stream()
-          .filter(n -> named.address().equals(n.master()) && n.reachable() && n.linkUp() && n.flags().stream()
-              .noneMatch(flag -> flag.startsWith("fail")))
+          .filter(n -> named.address().equals(n.master()) && n.reachable() && (n.linkUp() || !needsSync)
+              && n.flags().stream().noneMatch(flag -> flag.startsWith("fail")))
           .sorted((a, b) -> a.address().compareTo(b.address()))
           .findFirst()
-          .orElseThrow(() -> new ChaosRefusal(409, "master " + named.address() + " has no reachable replica in sync to promote"));
+          .orElseThrow(() -> new ChaosRefusal(409, "master " + named.address() + " has no reachable replica"
+              + (needsSync ? " in sync" : "") + " to promote"));
     } else if (!"replica".equals(named.role())) {
       throw new ChaosRefusal(409, "node " + named.address() + " is neither a master nor a replica right now");
     }
     requireReachable(replica, Action.FAILOVER);
-    if (!replica.linkUp()) {
-      throw new ChaosRefusal(409, "replica " + replica.address() + " is not in sync with its master (link down)");
+    if (needsSync && !replica.linkUp()) {
+      throw new ChaosRefusal(409, "replica " + replica.address() + " is not in sync with its master (link down): "
+          + "a graceful failover would wait for it; mode force or takeover does not");
     }
     requireIdle(replica.address());
     if (replica.master() != null) {
@@ -213,7 +232,7 @@ public final class ChaosService {
     }
     List<String> involved = replica.master() == null ? List.of(replica.address())
         : List.of(replica.address(), replica.master());
-    return new Plan(replica, replica.master(), involved, method);
+    return new Plan(replica, replica.master(), involved, method, mode);
   }
 
   private static NodeStatus find(TopologySnapshot snapshot, String nameOrId) {
@@ -248,19 +267,23 @@ public final class ChaosService {
         case CRASH -> faults.crash(node);
         case HANG -> faults.hang(node, action.seconds()).compose(frozen -> vertx.timer(action.seconds() * 1000L, TimeUnit.MILLISECONDS));
         case RESTART -> faults.restart(node);
-        case FAILOVER -> gracefulFailover(node);
+        case FAILOVER -> failover(node, plan.mode);
       };
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
-  /** CLUSTER FAILOVER on the replica, then wait until it says it is master. */
-  private Future<Void> gracefulFailover(HostAndPort replica) {
+  /** CLUSTER FAILOVER [FORCE|TAKEOVER] on the replica, then wait until it says it is master. */
+  private Future<Void> failover(HostAndPort replica, FailoverMode mode) {
     NodeLink link = new NodeLink(vertx, replica, redis, false);
     long deadline = System.currentTimeMillis() + FAILOVER_DEADLINE_MS;
     long timeoutMs = Math.max(redis.commandTimeoutMs(), RedisCommandFaults.FAULT_COMMAND_TIMEOUT_MS);
-    return link.send(Request.cmd(Command.CLUSTER).arg("FAILOVER"), timeoutMs)
+    Request command = Request.cmd(Command.CLUSTER).arg("FAILOVER");
+    if (mode != FailoverMode.DEFAULT) {
+      command.arg(mode.name());
+    }
+    return link.send(command, timeoutMs)
         .compose(ok -> awaitMaster(link, deadline))
         .eventually(link::close);
   }
