@@ -74,7 +74,7 @@ class BenchTablesTest {
     IncidentReport incident = new IncidentReport("inc-" + index, IncidentReport.State.CLOSED, 10_000, 20_000L,
         "fault_injected", "clock", 200, milestones, Map.of("suspectedAt", 6L, "failAgreedAt", 5L, "promotedAt", 7L),
         null, "127.0.0.1:8100", "0-5460", "127.0.0.1:8103", List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(),
-        0);
+        0, List.of());
     return new FailoverSample(plain.record().toBuilder().incident(incident).build(), plain.healthy(), "ok",
         plain.cpuBefore(), plain.cpuDuring());
   }

@@ -55,6 +55,7 @@ public final class DrillHtml {
     }
     failoverTable(html, report);
     phases(html, report);
+    explanations(html, report);
     errors(html, report);
     if (report.clients().any()) {
       clients(html, report);
@@ -164,6 +165,17 @@ public final class DrillHtml {
     html.append("</table>\n<p class=\"note\">Precision: how late a topology milestone may be stamped, the period of ")
         .append("the monitor's probe of the failed shard that saw it (a few ms), or of its poll where the probe did not.")
         .append("</p>\n");
+  }
+
+  /** Each incident's own account of what happened, in words. */
+  private static void explanations(StringBuilder html, DrillReport report) {
+    html.append("<h2>What happened</h2>\n<dl id=\"explanations\">\n");
+    for (FailoverRecord row : report.rows()) {
+      html.append("<dt>failover ").append(row.index()).append("</dt><dd>");
+      List<String> lines = row.incident() == null ? List.of("no incident") : row.incident().explanation();
+      html.append(Html.escape(String.join(" ", lines))).append("</dd>\n");
+    }
+    html.append("</dl>\n");
   }
 
   private static void errors(StringBuilder html, DrillReport report) {

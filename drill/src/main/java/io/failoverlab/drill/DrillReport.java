@@ -186,6 +186,7 @@ public record DrillReport(
         .put("promotedNode", row.promoted())
         .put("milestones", row.milestones().toJson())
         .put("milestonePrecisionMs", JsonMaps.counts(incident == null ? Map.of() : incident.milestonePrecisionMs()))
+        .put("explanation", new io.vertx.core.json.JsonArray(incident == null ? List.of() : incident.explanation()))
         .put("durationsMs", row.durations().toJson())
         .put("lostWrites", row.lostWrites())
         .put("unknownOutcomeWrites", row.unknownOutcomeWrites())

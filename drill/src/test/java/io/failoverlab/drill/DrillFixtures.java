@@ -33,7 +33,7 @@ final class DrillFixtures {
         "fault_injected", "monitor wall clock", 200, milestones, Map.of(), durations, target, "0-5460", promoted,
         List.of(new SlotMove("0-5460", target, promoted)), Map.of("writer", Map.of("moved", 100L, "connection", 2L),
             "reader", Map.of("moved", 90L)), Map.of("writer", healthyErrors, "reader", 0L), lost, 1, List.of(),
-        List.of(), 0);
+        List.of(), 0, List.of());
     FailoverRecord.Fault what = new FailoverRecord.Fault("crash", target, target, "chaos-" + index,
         "SIGKILL of the redis-server process", fault);
     return FailoverRecord.builder(index, what, "0-5460").promoted(promoted).incident(incident)

@@ -26,7 +26,7 @@ class DrillReportJsonTest {
     assertThat(failovers).hasSize(3);
     JsonObject first = failovers.getJsonObject(0);
     assertThat(first.fieldNames()).contains("index", "action", "target", "shard", "actedOn", "chaosId", "faultAt",
-        "incidentId", "failedNode", "promotedNode", "milestones", "milestonePrecisionMs", "durationsMs", "lostWrites", "unknownOutcomeWrites",
+        "incidentId", "failedNode", "promotedNode", "milestones", "milestonePrecisionMs", "explanation", "durationsMs", "lostWrites", "unknownOutcomeWrites",
         "errorsByService", "healthyShardErrors", "healthyShardErrorsTotal", "slotsMoved", "restoredAt", "healthyAt");
     assertThat(first.getJsonObject("milestones").fieldNames()).containsExactlyInAnyOrder("faultInjectedAt",
         "firstClientErrorAt", "suspectedAt", "failAgreedAt", "promotedAt", "clusterOkAt", "writerRecoveredAt", "readerRecoveredAt");

@@ -49,6 +49,9 @@ final class Incident {
 
   private Long faultInjectedAt;
   private String faultNode;
+  private String faultAction;
+  private String faultMethod;
+  private TopologySnapshot latest;
   private Long firstClientErrorAt;
   private boolean firstClientErrorFromStats;
 
@@ -102,6 +105,8 @@ final class Incident {
     if (faultInjectedAt == null) {
       faultInjectedAt = at;
       faultNode = action == null ? null : action.getString("node");
+      faultAction = action == null ? null : action.getString("action");
+      faultMethod = action == null ? null : action.getString("method");
     }
     changed(at);
   }
@@ -188,6 +193,7 @@ final class Incident {
    * incident; unstable again (a second failure) clears it until the next recovery.
    */
   void snapshot(TopologySnapshot snapshot) {
+    latest = snapshot;
     if (!TopologyFacts.stable(snapshot)) {
       sawUnstable = true;
       clusterOkAt = null;
@@ -460,7 +466,71 @@ final class Incident {
         totalDelta("unacknowledgedWrites"),
         outages,
         events,
-        eventsDropped);
+        eventsDropped,
+        explanation(failedNode, milestones));
+  }
+
+  /**
+   * What happened, in words, from the same facts as the milestones: the fault, who noticed, what the
+   * cluster agreed, which replica took over and how, or why none could.
+   */
+  List<String> explanation(String failedNode, Milestones m) {
+    List<String> lines = new ArrayList<>();
+    long origin = m.faultInjectedAt() != null ? m.faultInjectedAt() : openedAt;
+    if (faultAction != null) {
+      lines.add("Fault injected: " + faultAction + " of " + faultNode + (faultMethod == null ? "" : " (" + faultMethod
+          + ")") + ".");
+    }
+    if (failedNode == null) {
+      lines.add("No node was found failed: " + (faultAction == null ? "clients' errors or a topology change opened it."
+          : "the fault did not take a node down."));
+      return lines;
+    }
+    String shard = slotsOf.get(failedNode);
+    String what = (roleOf.get(failedNode) == null ? "" : roleOf.get(failedNode) + " ") + failedNode
+        + (shard == null ? "" : " (slots " + shard + ")");
+    ShardProbe.Stamp pfail = probed(ShardProbe.Kind.PFAIL, failedNode);
+    ShardProbe.Stamp fail = probed(ShardProbe.Kind.FAIL, failedNode);
+    if (m.suspectedAt() != null) {
+      lines.add(what + " was flagged PFAIL " + after(m.suspectedAt(), origin)
+          + (pfail == null ? "" : " (first by " + pfail.by() + ")") + ".");
+    }
+    if (m.failAgreedAt() != null) {
+      lines.add("The masters agreed it FAILed " + after(m.failAgreedAt(), origin)
+          + (fail == null ? "" : " (first seen at " + fail.by() + ")") + ".");
+    }
+    String promoted = promotedNode(failedNode);
+    if (m.promotedAt() != null && promoted != null) {
+      String how = m.failAgreedAt() != null
+          ? ", " + (m.promotedAt() - m.failAgreedAt()) + " ms after FAIL (replica delay and election)"
+          : " without a FAIL: a manual failover" + (faultMethod == null ? "" : " (" + faultMethod + ")");
+      lines.add("Replica " + promoted + " took writes for its slots " + after(m.promotedAt(), origin) + how + ".");
+      if (promotions.size() > 1) {
+        StringBuilder order = new StringBuilder("Promotions, in order:");
+        for (Promotion promotion : promotions) {
+          order.append(' ').append(promotion.node()).append(" replaced ").append(promotion.previousMaster())
+              .append(' ').append(after(promotion.at(), origin)).append(';');
+        }
+        lines.add(order.substring(0, order.length() - 1) + ".");
+      }
+    } else if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && !hasLiveReplica(failedNode)) {
+      lines.add("No failover is possible: " + failedNode + " has no live replica; its slots stay uncovered until it "
+          + "returns, and the other shards keep serving (with cluster-require-full-coverage no).");
+    }
+    return lines;
+  }
+
+  private boolean hasLiveReplica(String master) {
+    for (TopologySnapshot.NodeStatus node : latest.nodes()) {
+      if (master.equals(node.master()) && node.reachable() && !TopologyFacts.failing(node)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String after(long at, long origin) {
+    return "+" + (at - origin) + " ms";
   }
 
   private long totalDelta(String name) {

@@ -55,6 +55,8 @@ final class ShardProbe extends VerticleBase {
   static final String KEY_PREFIX = "failoverlab-monitor:probe";
   /** The probe keys expire: the monitor leaves nothing behind in the cluster. */
   static final long KEY_TTL_MS = 60_000;
+  /** The pause before probing again a node that refused the connection. */
+  static final long DOWN_NODE_PAUSE_MS = 50;
 
   /** What a probe saw, about which node. */
   enum Kind {
@@ -276,9 +278,16 @@ final class ShardProbe extends VerticleBase {
         if (watch.ended) {
           return;
         }
+        long pause = settings.probeIntervalMs();
         if (result.failed()) {
           // MOVED / CLUSTERDOWN from a replica not yet promoted, or the node is down: ask again.
-          counts.probed(command, RedisFailure.of(result.cause(), address, true).type().label());
+          ErrorType type = RedisFailure.of(result.cause(), address, true).type();
+          counts.probed(command, type.label());
+          if (type == ErrorType.CONNECTION) {
+            // A node that refuses connections can neither be promoted nor flag anyone: no need to
+            // knock every few ms (a whole cluster down would make that a busy loop).
+            pause = Math.max(pause, DOWN_NODE_PAUSE_MS);
+          }
         } else {
           counts.probed(command, OUTCOME_ACCEPTED);
           if (write) {
@@ -289,7 +298,7 @@ final class ShardProbe extends VerticleBase {
           watch.observed(this, result.result(), at, precision);
         }
         if (!done()) {
-          timer = vertx.setTimer(settings.probeIntervalMs(), id -> next());
+          timer = vertx.setTimer(pause, id -> next());
         }
       });
     }

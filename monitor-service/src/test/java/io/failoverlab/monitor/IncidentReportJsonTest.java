@@ -27,7 +27,7 @@ class IncidentReportJsonTest {
             Map.of("connection", 12L), 2)),
         List.of(new TopologyEvent(TopologyEvent.Type.PROMOTED, 4400, "10.0.0.1:7003", "id-7003", "promoted",
             new JsonObject().put("slots", "0-5460").put("previousMaster", "10.0.0.1:7000"))),
-        0);
+        0, List.of("Fault injected: crash of 10.0.0.1:7000.", "Replica 10.0.0.1:7003 took writes for its slots +3400 ms."));
 
     JsonObject json = new JsonObject(report.toJson().encode());
 
@@ -44,7 +44,8 @@ class IncidentReportJsonTest {
   @Test
   void openReportWithNothingKnownSurvivesJson() {
     IncidentReport report = new IncidentReport("inc-1", IncidentReport.State.OPEN, 5, null, "client_outage", "clock",
-        200, null, null, null, null, null, null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0);
+        200, null, null, null, null, null, null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0,
+        null);
     assertThat(IncidentReport.fromJson(report.toJson())).isEqualTo(report);
     assertThat(report.milestones()).isEqualTo(IncidentReport.Milestones.NONE);
     assertThat(report.toJson().getValue("closedAt")).isNull();

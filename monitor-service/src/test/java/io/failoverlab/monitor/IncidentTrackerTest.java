@@ -5,6 +5,7 @@ import static io.failoverlab.monitor.TestTopology.SHARD_B;
 import static io.failoverlab.monitor.TestTopology.SHARD_C;
 import static io.failoverlab.monitor.TestTopology.flagged;
 import static io.failoverlab.monitor.TestTopology.promoted;
+import static io.failoverlab.monitor.TestTopology.reachable;
 import static io.failoverlab.monitor.TestTopology.unreachable;
 import static io.failoverlab.monitor.TestTopology.withoutSlots;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,6 +156,34 @@ class IncidentTrackerTest {
     assertThat(report.durations().clientRecoveryAfterPromotion()).isEqualTo(8);
     assertThat(report.promotedNode()).isEqualTo(REPLICA);
     assertThat(report.failedShard()).isEqualTo(SHARD_A);
+    assertThat(report.explanation()).containsExactly(
+        "Fault injected: crash of " + FAILED + ".",
+        "master " + FAILED + " (slots " + SHARD_A + ") was flagged PFAIL +1503 ms (first by 10.0.0.1:7001).",
+        "The masters agreed it FAILed +2311 ms (first seen at 10.0.0.1:7002).",
+        "Replica " + REPLICA + " took writes for its slots +3012 ms, 701 ms after FAIL (replica delay and election).");
+  }
+
+  @Test
+  void aMasterWhoseOnlyReplicaIsDownCannotFailOverAndTheIncidentSaysSo() {
+    cluster.r0 = unreachable(cluster.r0);
+    tracker.faultInjected(new JsonObject().put("action", "crash").put("node", FAILED)
+        .put("method", "SIGKILL of the redis-server process"), T0);
+    tracker.topologyEvent(nodeEvent(Type.NODE_UNREACHABLE, T0 + 100, FAILED, "master", SHARD_A));
+    tracker.topologyEvent(nodeEvent(Type.NODE_FAIL, T0 + 2400, FAILED, "master", SHARD_A));
+    cluster.m0 = unreachable(flagged(cluster.m0, "fail"));
+    tracker.snapshot(cluster.at(T0 + 2400));
+
+    IncidentReport report = tracker.active().orElseThrow();
+    assertThat(report.failedNode()).isEqualTo(FAILED);
+    assertThat(report.promotedNode()).isNull();
+    assertThat(report.explanation()).first().isEqualTo(
+        "Fault injected: crash of " + FAILED + " (SIGKILL of the redis-server process).");
+    assertThat(report.explanation()).last().asString().startsWith("No failover is possible: " + FAILED
+        + " has no live replica; its slots stay uncovered until it returns");
+    // While the replica lives, the same facts promise a failover instead.
+    cluster.r0 = reachable(cluster.r0);
+    tracker.snapshot(cluster.at(T0 + 2500));
+    assertThat(tracker.active().orElseThrow().explanation()).noneMatch(line -> line.startsWith("No failover"));
   }
 
   @Test

@@ -80,7 +80,7 @@ class MonitorMetricsTest {
     assertThat(registry.get(MetricNames.INCIDENT_ACTIVE).gauge().value()).isEqualTo(1);
     metrics.incidentClosed(new IncidentReport("inc-1", IncidentReport.State.CLOSED, 1000, 8000L, "node_fail", "c", 200,
         null, null, new IncidentReport.Durations(2500L, "monitor", 1000L, null, 3600L), null, null, null, List.of(),
-        Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0));
+        Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0, List.of()));
     assertThat(registry.get(MetricNames.INCIDENT_ACTIVE).gauge().value()).isZero();
     assertThat(registry.get(MetricNames.INCIDENTS).counter().count()).isEqualTo(1);
     assertThat(registry.get(MetricNames.LAST_INCIDENT_PHASE).tag(MetricNames.TAG_PHASE, "election").gauge().value())
@@ -98,7 +98,7 @@ class MonitorMetricsTest {
     IncidentReport.Milestones m = new IncidentReport.Milestones(1_700_000_000_123L, null, null, null, null, null, null,
         null);
     metrics.milestones(new IncidentReport("inc-1", IncidentReport.State.OPEN, 1000, null, "fault_injected", "c", 200,
-        m, null, null, null, null, null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0));
+        m, null, null, null, null, null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0, List.of()));
     assertThat(registry.get(MetricNames.INCIDENT_MILESTONE_TIMESTAMP).tag(MetricNames.TAG_MILESTONE, "fault_injected")
         .gauge().value()).isEqualTo(1_700_000_000.123);
     assertThat(registry.find(MetricNames.INCIDENT_MILESTONE_TIMESTAMP).tag(MetricNames.TAG_MILESTONE, "promoted")
@@ -107,7 +107,7 @@ class MonitorMetricsTest {
     m = new IncidentReport.Milestones(1_700_000_000_123L, null, null, 1_700_000_002_500L, 1_700_000_003_007L, null,
         null, null);
     metrics.milestones(new IncidentReport("inc-1", IncidentReport.State.OPEN, 1000, null, "fault_injected", "c", 200,
-        m, null, null, null, null, null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0));
+        m, null, null, null, null, null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0, List.of()));
     assertThat(registry.get(MetricNames.INCIDENT_MILESTONE_TIMESTAMP).tag(MetricNames.TAG_MILESTONE, "fail_agreed")
         .gauge().value()).isEqualTo(1_700_000_002.5);
     assertThat(registry.get(MetricNames.INCIDENT_MILESTONE_TIMESTAMP).tag(MetricNames.TAG_MILESTONE, "promoted")

@@ -43,7 +43,8 @@ public record IncidentReport(
     long unknownOutcomeWrites,
     List<OutageEvent> outages,
     List<TopologyEvent> events,
-    long eventsDropped) {
+    long eventsDropped,
+    List<String> explanation) {
 
   public enum State {
     OPEN, CLOSED;
@@ -144,6 +145,7 @@ public record IncidentReport(
     healthyShardErrors = Map.copyOf(healthyShardErrors);
     outages = List.copyOf(outages);
     events = List.copyOf(events);
+    explanation = explanation == null ? List.of() : List.copyOf(explanation);
   }
 
   public boolean open() {
@@ -178,7 +180,8 @@ public record IncidentReport(
         .put("unknownOutcomeWrites", unknownOutcomeWrites)
         .put("outages", outageList)
         .put("events", eventList)
-        .put("eventsDropped", eventsDropped);
+        .put("eventsDropped", eventsDropped)
+        .put("explanation", new JsonArray(explanation));
   }
 
   public static IncidentReport fromJson(JsonObject json) {
@@ -223,6 +226,7 @@ public record IncidentReport(
         json.getLong("unknownOutcomeWrites", 0L),
         outages,
         events,
-        json.getLong("eventsDropped", 0L));
+        json.getLong("eventsDropped", 0L),
+        json.getJsonArray("explanation", new JsonArray()).stream().map(String::valueOf).toList());
   }
 }

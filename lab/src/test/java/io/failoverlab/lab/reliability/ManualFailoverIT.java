@@ -92,6 +92,8 @@ class ManualFailoverIT {
     assertThat(incident.milestonePrecisionMs().get("promotedAt")).as("stamped by the probe").isLessThan(100);
     // The master was alive and never suspected: nobody agreed it failed.
     assertThat(incident.milestones().failAgreedAt()).isNull();
+    assertThat(incident.explanation()).anyMatch(line -> line.startsWith("Replica " + replica + " took writes")
+        && line.endsWith("without a FAIL: a manual failover (CLUSTER FAILOVER FORCE on the replica)."));
     await().atMost(WAIT).until(() -> ClusterView.masters(lab.monitor().latestSnapshot()).contains(replica)
         && replica.equals(ClusterView.node(lab.monitor().latestSnapshot(), master).orElseThrow().master()));
     costs.add("force: promoted " + (incident.milestones().promotedAt() - action.at()) + " ms after the command, "

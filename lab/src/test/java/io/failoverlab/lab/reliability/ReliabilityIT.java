@@ -94,6 +94,10 @@ class ReliabilityIT {
     long since = System.currentTimeMillis();
 
     await().atMost(WAIT).until(() -> lab.monitor().latestSnapshot().uncoveredSlots() >= 5461);
+    // The incident says why nothing will happen until a node returns.
+    await().atMost(WAIT).until(() -> get(lab.monitor().httpPort(), "/api/incidents").bodyAsJsonObject()
+        .getJsonArray("incidents").getJsonObject(0).getJsonArray("explanation").stream()
+        .anyMatch(line -> String.valueOf(line).startsWith("No failover is possible: " + master + " has no live replica")));
     for (int service : List.of(lab.writer().httpPort(), lab.reader().httpPort())) {
       await().atMost(WAIT).until(() -> get(service, "/health/ready").statusCode() == 503);
       assertThat(get(service, "/health/live").statusCode()).isEqualTo(200);
