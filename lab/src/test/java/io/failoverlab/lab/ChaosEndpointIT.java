@@ -107,6 +107,20 @@ class ChaosEndpointIT {
           "\"mode\" must be one of default, force, takeover, got now");
       expect(HttpMethod.POST, "/api/chaos/failover", bearer, "{\"node\": \"" + master + "\", \"mode\": 1}", 400,
           "\"mode\" must be one of default, force, takeover");
+      expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"nodes\": \"" + master + "\"}", 400,
+          "\"nodes\" must be a non-empty list");
+      expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"nodes\": []}", 400, "\"nodes\" must be a non-empty list");
+      expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"nodes\": [7000]}", 400, "\"nodes\" must be a non-empty list");
+      expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"node\": \"" + master + "\", \"nodes\": [\"" + master
+          + "\"]}", 400, "not both");
+      expect(HttpMethod.POST, "/api/chaos/hang", bearer, "{\"nodes\": [\"" + master + "\"], \"seconds\": 2}", 400,
+          "\"nodes\" only applies to crash");
+      expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"nodes\": [\"" + master + "\", \"" + replica + "\"]}", 400,
+          "are of the same shard");
+      expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"nodes\": [\"" + master + "\", \"" + masters().get(1)
+          + "\"]}", 400, "too many masters: 2 of 3");
+      expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"nodes\": [\"" + master + "\", \"10.9.9.9:6379\"]}", 404,
+          "node 10.9.9.9:6379 is not a node");
       expect(HttpMethod.POST, "/api/chaos/crash", bearer, big, 400, "larger than 4096 bytes");
       expect(HttpMethod.GET, "/api/chaos/crash", bearer, null, 405, "not allowed");
       expect(HttpMethod.PUT, "/api/chaos/crash", bearer, json(master), 405, "not allowed");

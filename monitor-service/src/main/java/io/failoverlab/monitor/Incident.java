@@ -50,6 +50,8 @@ final class Incident {
   private Long faultInjectedAt;
   private String faultNode;
   private String faultAction;
+  /** Every node the fault acted on, for the explanation ("a and b" when several crashed at once). */
+  private String faultTargets;
   private String faultMethod;
   private TopologySnapshot latest;
   private Long firstClientErrorAt;
@@ -106,6 +108,8 @@ final class Incident {
       faultInjectedAt = at;
       faultNode = action == null ? null : action.getString("node");
       faultAction = action == null ? null : action.getString("action");
+      faultTargets = action == null || action.getJsonArray("nodes") == null ? faultNode
+          : String.join(" and ", action.getJsonArray("nodes").stream().map(String::valueOf).toList());
       faultMethod = action == null ? null : action.getString("method");
     }
     changed(at);
@@ -478,7 +482,7 @@ final class Incident {
     List<String> lines = new ArrayList<>();
     long origin = m.faultInjectedAt() != null ? m.faultInjectedAt() : openedAt;
     if (faultAction != null) {
-      lines.add("Fault injected: " + faultAction + " of " + faultNode + (faultMethod == null ? "" : " (" + faultMethod
+      lines.add("Fault injected: " + faultAction + " of " + faultTargets + (faultMethod == null ? "" : " (" + faultMethod
           + ")") + ".");
     }
     if (failedNode == null) {
@@ -508,8 +512,12 @@ final class Incident {
       if (promotions.size() > 1) {
         StringBuilder order = new StringBuilder("Promotions, in order:");
         for (Promotion promotion : promotions) {
+          ShardProbe.Stamp writable = probed(ShardProbe.Kind.WRITABLE, promotion.previousMaster());
+          long at = writable != null ? writable.at() : promotion.at();
+          Long failed = stampedAt(ShardProbe.Kind.FAIL, promotion.previousMaster(), failedAt);
           order.append(' ').append(promotion.node()).append(" replaced ").append(promotion.previousMaster())
-              .append(' ').append(after(promotion.at(), origin)).append(';');
+              .append(' ').append(after(at, origin))
+              .append(failed == null ? "" : " (" + (at - failed) + " ms after its FAIL)").append(';');
         }
         lines.add(order.substring(0, order.length() - 1) + ".");
       }

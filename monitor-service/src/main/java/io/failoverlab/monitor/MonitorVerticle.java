@@ -166,7 +166,11 @@ public final class MonitorVerticle extends VerticleBase {
     String node = action.action() == ChaosRequest.Action.FAILOVER && action.master() != null
         ? action.master() : action.node();
     tracker.faultInjected(action.toJson().put("node", node), action.at());
-    probe.watch(node, latestSnapshot);
+    if (action.nodes() != null) {
+      action.nodes().forEach(each -> probe.watch(each, latestSnapshot));
+    } else {
+      probe.watch(node, latestSnapshot);
+    }
   }
 
   // ---- wiring

@@ -160,6 +160,12 @@ public final class Lab {
         : vertx.undeploy(id);
   }
 
+  private static boolean gone(Throwable error) {
+    String message = String.valueOf(error.getMessage());
+    return error instanceof IllegalStateException
+        && (message.contains("Already undeployed") || message.contains("Unknown deployment"));
+  }
+
   private void createServices(Env env, String seeds) {
     // LOG_LEVEL is read by logback itself; checked here so a typo fails the lab's start like any variable.
     LogSettings.level(env);
@@ -202,10 +208,10 @@ public final class Lab {
     }
     List<Future<Void>> undeploying = new ArrayList<>();
     for (String id : vertx.deploymentIDs()) {
-      // A verticle deployed by another (the monitor's probe) goes with its parent, which may already
-      // be undeploying it when its own turn comes: Vert.x says "Already undeployed", not a failure.
-      undeploying.add(vertx.undeploy(id).recover(error -> error instanceof IllegalStateException
-          && String.valueOf(error.getMessage()).contains("Already undeployed")
+      // A verticle deployed by another (the monitor's probe) goes with its parent, which may be
+      // undeploying it, or be done, when its own turn comes: Vert.x then says "Already undeployed" or
+      // "Unknown deployment". Either way it is gone, which is what was asked.
+      undeploying.add(vertx.undeploy(id).recover(error -> gone(error)
           ? Future.succeededFuture() : Future.failedFuture(error)));
     }
     stopping = Future.join(undeploying)

@@ -1,6 +1,8 @@
 package io.failoverlab.common.contract;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * A fault the monitor accepted and is carrying out: the kill endpoint's 202 body, the reply to a
@@ -14,9 +16,19 @@ import io.vertx.core.json.JsonObject;
  * @param target     the node as the request named it
  * @param method     how it is done in this runtime ("SIGKILL of the redis-server process", "DEBUG SLEEP 5")
  * @param at         epoch ms (monitor clock) when the action was started
+ * @param nodes      every node acted on when several were crashed at once ({@code node} is the first), else null
  */
 public record ChaosAction(String id, ChaosRequest.Action action, String node, String nodeId, String master, String target,
-                          Integer seconds, String method, String requestedBy, long at) {
+                          Integer seconds, String method, String requestedBy, long at, List<String> nodes) {
+
+  public ChaosAction {
+    nodes = nodes == null ? null : List.copyOf(nodes);
+  }
+
+  /** Every node acted on. */
+  public List<String> allNodes() {
+    return nodes != null ? nodes : node == null ? List.of() : List.of(node);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -29,13 +41,16 @@ public record ChaosAction(String id, ChaosRequest.Action action, String node, St
         .put("seconds", seconds)
         .put("method", method)
         .put("requestedBy", requestedBy)
-        .put("at", at);
+        .put("at", at)
+        .put("nodes", nodes == null ? null : new JsonArray(nodes));
   }
 
   public static ChaosAction fromJson(JsonObject json) {
     return new ChaosAction(json.getString("id"), ChaosRequest.Action.fromLabel(json.getString("action")),
         json.getString("node"), json.getString("nodeId"), json.getString("master"), json.getString("target"),
         json.getInteger("seconds"),
-        json.getString("method"), json.getString("requestedBy"), json.getLong("at"));
+        json.getString("method"), json.getString("requestedBy"), json.getLong("at"),
+        json.getJsonArray("nodes") == null ? null
+            : json.getJsonArray("nodes").stream().map(String::valueOf).toList());
   }
 }

@@ -1,19 +1,37 @@
 package io.failoverlab.common.contract;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * A request to inject a fault, as the kill endpoint and the drill send it (HTTP body, or a request on
  * {@link Addresses#CHAOS}). {@code node} is "host:port" or a node id of the discovered cluster;
  * {@code seconds} is how long a hang lasts (hang only); {@code mode} how a failover is forced (failover
- * only; null: the default, graceful one); {@code requestedBy} says who asked (for logs).
+ * only; null: the default, graceful one); {@code requestedBy} says who asked (for logs); {@code nodes}
+ * instead of {@code node}: several nodes crashed at the same moment (crash only; null otherwise).
  */
-public record ChaosRequest(Action action, String node, Integer seconds, FailoverMode mode, String requestedBy) {
+public record ChaosRequest(Action action, String node, Integer seconds, FailoverMode mode, String requestedBy,
+                           List<String> nodes) {
+
+  public ChaosRequest {
+    nodes = nodes == null ? null : List.copyOf(nodes);
+  }
 
   /** Without a failover mode: every action but a forced failover. */
   public ChaosRequest(Action action, String node, Integer seconds, String requestedBy) {
-    this(action, node, seconds, null, requestedBy);
+    this(action, node, seconds, null, requestedBy, null);
+  }
+
+  /** One node. */
+  public ChaosRequest(Action action, String node, Integer seconds, FailoverMode mode, String requestedBy) {
+    this(action, node, seconds, mode, requestedBy, null);
+  }
+
+  /** Several nodes crashed at once. */
+  public static ChaosRequest crash(List<String> nodes, String requestedBy) {
+    return new ChaosRequest(Action.CRASH, null, null, null, requestedBy, nodes);
   }
 
   /**
@@ -72,6 +90,7 @@ public record ChaosRequest(Action action, String node, Integer seconds, Failover
         .put("node", node)
         .put("seconds", seconds)
         .put("mode", mode == null ? null : mode.label())
+        .put("nodes", nodes == null ? null : new JsonArray(nodes))
         .put("requestedBy", requestedBy);
   }
 
@@ -82,7 +101,15 @@ public record ChaosRequest(Action action, String node, Integer seconds, Failover
     if (mode != null && failoverMode == null) {
       throw new IllegalArgumentException("unknown failover mode '" + mode + "': expected default, force or takeover");
     }
+    List<String> nodes = null;
+    if (json.getValue("nodes") != null) {
+      if (!(json.getValue("nodes") instanceof JsonArray array)
+          || !array.stream().allMatch(String.class::isInstance)) {
+        throw new IllegalArgumentException("\"nodes\" must be a list of host:port or node ids");
+      }
+      nodes = array.stream().map(String.class::cast).toList();
+    }
     return new ChaosRequest(Action.fromLabel(json.getString("action")), json.getString("node"),
-        json.getInteger("seconds"), failoverMode, json.getString("requestedBy"));
+        json.getInteger("seconds"), failoverMode, json.getString("requestedBy"), nodes);
   }
 }

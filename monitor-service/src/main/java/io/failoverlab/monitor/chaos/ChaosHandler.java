@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The kill endpoint: {@code POST /api/chaos/{crash|hang|failover|restart}} with a JSON body
- * {@code {"node": "host:port" or node id, "seconds": n (hang only)}} and
+ * {@code {"node": "host:port" or node id, "seconds": n (hang only), "mode": "force" (failover only)}}, or
+ * for crash {@code {"nodes": [...]}} (several nodes at the same moment), and
  * {@code Authorization: Bearer <CHAOS_TOKEN>}; answers 202 with the action. {@code GET /api/chaos}
  * lists recent actions. Every refusal is a JSON error naming the problem, and every request is
  * logged with its source, whatever the outcome.
@@ -24,7 +25,7 @@ public final class ChaosHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ChaosHandler.class);
   /** The server-wide bound: its BodyHandler reads the body first, so a larger one here could never apply. */
   public static final int MAX_BODY_BYTES = io.failoverlab.common.http.ServiceHttpServer.MAX_BODY_BYTES;
-  private static final Set<String> FIELDS = Set.of("node", "seconds", "mode");
+  private static final Set<String> FIELDS = Set.of("node", "nodes", "seconds", "mode");
 
   private final ChaosService service;
   private final ChaosToken token;
@@ -111,8 +112,8 @@ public final class ChaosHandler {
     }
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {
-        throw new ChaosRefusal(400, "unknown field '" + field + "': expected node and, for hang, seconds, for "
-            + "failover, mode");
+        throw new ChaosRefusal(400, "unknown field '" + field + "': expected node (or, for crash, nodes) and, for "
+            + "hang, seconds, for failover, mode");
       }
     }
     Object node = body.getValue("node");
@@ -139,7 +140,19 @@ public final class ChaosHandler {
         throw new ChaosRefusal(400, "\"mode\" must be one of default, force, takeover, got " + body.getValue("mode"));
       }
     }
-    return new ChaosRequest(action, (String) node, wholeSeconds, failoverMode, "http " + source(rc));
+    java.util.List<String> nodes = null;
+    Object list = body.getValue("nodes");
+    if (list != null) {
+      if (!(list instanceof io.vertx.core.json.JsonArray array) || array.isEmpty()
+          || !array.stream().allMatch(String.class::isInstance)) {
+        throw new ChaosRefusal(400, "\"nodes\" must be a non-empty list of host:port or node ids");
+      }
+      if (node != null) {
+        throw new ChaosRefusal(400, "give \"node\" or \"nodes\", not both");
+      }
+      nodes = array.stream().map(String.class::cast).toList();
+    }
+    return new ChaosRequest(action, (String) node, wholeSeconds, failoverMode, "http " + source(rc), nodes);
   }
 
   private static void refuse(RoutingContext rc, int status, String reason) {

@@ -42,6 +42,8 @@ public final class ChaosService {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChaosService.class);
   public static final int MAX_HANG_SECONDS = 300;
+  /** The most nodes one crash may take down at once. */
+  public static final int MAX_CRASH_NODES = 8;
   private static final int RECENT = 50;
   private static final long FAILOVER_DEADLINE_MS = 15_000;
   private static final long ROLE_POLL_MS = 50;
@@ -78,8 +80,9 @@ public final class ChaosService {
       return Future.failedFuture(refusal);
     }
     ChaosAction action = new ChaosAction("chaos-" + (++sequence), request.action(), plan.node.address(),
-        plan.node.id(), plan.master, request.node(), request.seconds(), plan.method, request.requestedBy(),
-        System.currentTimeMillis());
+        plan.node.id(), plan.master, request.node() != null ? request.node() : String.join(",", request.nodes()),
+        request.seconds(), plan.method, request.requestedBy(), System.currentTimeMillis(),
+        plan.targets.size() > 1 ? plan.targets.stream().map(NodeStatus::address).toList() : null);
     plan.involved.forEach(node -> busy.put(node, action.id()));
     JsonObject record = action.toJson().put("status", "running");
     remember(record);
@@ -137,10 +140,16 @@ public final class ChaosService {
 
   // ---- validation
 
-  private record Plan(NodeStatus node, String master, List<String> involved, String method, FailoverMode mode) {
+  /** {@code targets}: every node acted on ({@code node} is the first); {@code involved}: every node it keeps busy. */
+  private record Plan(NodeStatus node, String master, List<String> involved, String method, FailoverMode mode,
+                      List<NodeStatus> targets) {
 
     Plan(NodeStatus node, String master, List<String> involved, String method) {
-      this(node, master, involved, method, FailoverMode.DEFAULT);
+      this(node, master, involved, method, FailoverMode.DEFAULT, List.of(node));
+    }
+
+    Plan(NodeStatus node, String master, List<String> involved, String method, FailoverMode mode) {
+      this(node, master, involved, method, mode, List.of(node));
     }
   }
 
@@ -148,7 +157,13 @@ public final class ChaosService {
     if (request.action() == null) {
       throw new ChaosRefusal(400, "unknown action: expected one of crash, hang, failover, restart");
     }
-    if (request.node() == null || request.node().isBlank()) {
+    if (request.nodes() != null && request.action() != Action.CRASH) {
+      throw new ChaosRefusal(400, "\"nodes\" only applies to crash, not " + request.action().label());
+    }
+    if (request.nodes() != null && request.node() != null) {
+      throw new ChaosRefusal(400, "give \"node\" or \"nodes\", not both");
+    }
+    if (request.nodes() == null && (request.node() == null || request.node().isBlank())) {
       throw new ChaosRefusal(400, "missing \"node\": give host:port or a node id of the cluster");
     }
     int seconds = 0;
@@ -167,6 +182,9 @@ public final class ChaosService {
       throw new ChaosRefusal(400, "\"mode\" only applies to failover, not " + request.action().label());
     }
     FailoverMode mode = request.mode() == null ? FailoverMode.DEFAULT : request.mode();
+    if (request.nodes() != null) {
+      return crashPlan(request.nodes());
+    }
     String method = faults.method(request.action(), seconds);
     if (method != null && mode != FailoverMode.DEFAULT) {
       method = "CLUSTER FAILOVER " + mode.name() + " on the replica";
@@ -207,6 +225,60 @@ public final class ChaosService {
    * The replica to promote. A graceful failover needs it in sync (master link up); FORCE and TAKEOVER
    * exist for when the master is gone or cut off, so they take a reachable replica whatever its link.
    */
+  /**
+   * Several nodes crashed at the same moment. Refused, with nothing touched: a list that is empty,
+   * longer than {@link #MAX_CRASH_NODES}, names a node twice, names a node outside the cluster (404),
+   * names two nodes of one shard (the shard could not fail over: crash them one by one to see that),
+   * or takes down so many masters that the rest are no majority and no failover could happen.
+   */
+  private Plan crashPlan(List<String> names) {
+    if (names.isEmpty() || names.size() > MAX_CRASH_NODES) {
+      throw new ChaosRefusal(400, "\"nodes\" must list 1 to " + MAX_CRASH_NODES + " nodes, got " + names.size());
+    }
+    String method = faults.method(Action.CRASH, 0);
+    if (method == null) {
+      throw new ChaosRefusal(501, faults.whyNot(Action.CRASH));
+    }
+    TopologySnapshot snapshot = topology.get();
+    if (snapshot == null) {
+      throw new ChaosRefusal(503, "the cluster has not been discovered yet; try again in a moment");
+    }
+    List<NodeStatus> targets = new java.util.ArrayList<>();
+    Map<String, String> shardOf = new HashMap<>();
+    for (String name : names) {
+      NodeStatus node = find(snapshot, name);
+      if (node == null) {
+        throw new ChaosRefusal(404, "node " + name + " is not a node of the discovered cluster");
+      }
+      if (targets.contains(node)) {
+        throw new ChaosRefusal(400, "node " + node.address() + " is listed twice");
+      }
+      requireReachable(node, Action.CRASH);
+      requireIdle(node.address());
+      String master = "master".equals(node.role()) ? node.address() : node.master();
+      String other = shardOf.put(master, node.address());
+      if (other != null) {
+        throw new ChaosRefusal(400, "nodes " + other + " and " + node.address() + " are of the same shard (master "
+            + master + "): crashed together it could not fail over; crash them one at a time to see that");
+      }
+      targets.add(node);
+    }
+    long masters = snapshot.nodes().stream().filter(n -> "master".equals(n.role()) && n.slots() != null
+        && !n.slots().isEmpty()).count();
+    long crashedMasters = targets.stream().filter(n -> "master".equals(n.role())).count();
+    if (crashedMasters * 2 >= masters) {
+      throw new ChaosRefusal(400, "too many masters: " + crashedMasters + " of " + masters + " crashed leaves no "
+          + "majority to agree they failed, so no failover could happen; at most " + (masters - 1) / 2);
+    }
+    for (NodeStatus node : targets) {
+      faults.precheck(Action.CRASH, HostAndPort.parse(node.address()));
+    }
+    NodeStatus first = targets.get(0);
+    String master = "master".equals(first.role()) ? first.address() : first.master();
+    return new Plan(first, master, targets.stream().map(NodeStatus::address).toList(),
+        method + " of each, at the same moment", FailoverMode.DEFAULT, List.copyOf(targets));
+  }
+
   private Plan failoverPlan(TopologySnapshot snapshot, NodeStatus named, String method, FailoverMode mode) {
     boolean needsSync = mode == FailoverMode.DEFAULT;
     NodeStatus replica = named;
@@ -264,7 +336,8 @@ public final class ChaosService {
     HostAndPort node = HostAndPort.parse(plan.node.address());
     try {
       return switch (action.action()) {
-        case CRASH -> faults.crash(node);
+        case CRASH -> plan.targets.size() == 1 ? faults.crash(node) : Future.all(plan.targets.stream()
+            .map(target -> faults.crash(HostAndPort.parse(target.address()))).toList()).mapEmpty();
         case HANG -> faults.hang(node, action.seconds()).compose(frozen -> vertx.timer(action.seconds() * 1000L, TimeUnit.MILLISECONDS));
         case RESTART -> faults.restart(node);
         case FAILOVER -> failover(node, plan.mode);
