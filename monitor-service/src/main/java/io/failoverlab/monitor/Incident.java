@@ -524,6 +524,28 @@ final class Incident {
     } else if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && !hasLiveReplica(failedNode)) {
       lines.add("No failover is possible: " + failedNode + " has no live replica; its slots stay uncovered until it "
           + "returns, and the other shards keep serving (with cluster-require-full-coverage no).");
+    } else if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && m.failAgreedAt() != null) {
+      staleReplicas(failedNode, origin).forEach(lines::add);
+    }
+    return lines;
+  }
+
+  /**
+   * Live replicas of {@code master} whose link to it was already down before the incident began: too
+   * stale to be elected (Redis refuses a replica whose data is older than cluster-node-timeout x
+   * cluster-replica-validity-factor + repl-ping-replica-period), so no failover comes.
+   */
+  private List<String> staleReplicas(String master, long origin) {
+    List<String> lines = new ArrayList<>();
+    long incidentSeconds = Math.max(0, latest.timestamp() - origin) / 1000;
+    for (TopologySnapshot.NodeStatus node : latest.nodes()) {
+      Long down = node.linkDownSeconds();
+      if (master.equals(node.master()) && node.reachable() && down != null && down > incidentSeconds + 1) {
+        lines.add("No failover has happened: replica " + node.address() + " is live, but its link to " + master
+            + " was already down " + (down - incidentSeconds) + " s before the fault (master_link_down_since_seconds "
+            + down + "); a replica whose data is older than cluster-node-timeout x cluster-replica-validity-factor + "
+            + "repl-ping-replica-period refuses to be elected, so the slots stay uncovered until the master returns.");
+      }
     }
     return lines;
   }

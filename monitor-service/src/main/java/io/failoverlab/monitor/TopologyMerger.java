@@ -156,9 +156,18 @@ final class TopologyMerger {
       boolean linkUp = reachable && (TopologyFacts.MASTER.equals(role)
           || "up".equals(own.replication().get("master_link_status")));
       BitSet slots = slotsById.get(claim.id);
+      Long linkDownSeconds = null;
+      if (reachable && !linkUp && TopologyFacts.REPLICA.equals(role)) {
+        try {
+          linkDownSeconds = Long.parseLong(own.replication().getOrDefault("master_link_down_since_seconds", "x"));
+        } catch (NumberFormatException notGiven) {
+          // "-1" or absent before the first link: unknown, left null.
+        }
+      }
       nodes.add(new NodeStatus(claim.id, address.toString(), role, new ArrayList<>(claim.flags), masterId,
           masterAddress == null ? null : masterAddress.toString(),
-          slots == null ? "" : SlotRange.format(SlotRange.of(slots)), reachable, linkUp, epoch));
+          slots == null ? "" : SlotRange.format(SlotRange.of(slots)), reachable, linkUp, epoch,
+          linkDownSeconds != null && linkDownSeconds >= 0 ? linkDownSeconds : null));
     }
     if (byId.isEmpty() && previous != null) {
       for (NodeStatus node : previous.nodes()) {

@@ -16,6 +16,7 @@ import io.failoverlab.common.contract.IncidentReport.Milestones;
 import io.failoverlab.common.contract.OutageEvent;
 import io.failoverlab.common.contract.TopologyEvent;
 import io.failoverlab.common.contract.TopologyEvent.Type;
+import io.failoverlab.common.contract.TopologySnapshot;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +162,28 @@ class IncidentTrackerTest {
         "master " + FAILED + " (slots " + SHARD_A + ") was flagged PFAIL +1503 ms (first by 10.0.0.1:7001).",
         "The masters agreed it FAILed +2311 ms (first seen at 10.0.0.1:7002).",
         "Replica " + REPLICA + " took writes for its slots +3012 ms, 701 ms after FAIL (replica delay and election).");
+  }
+
+  @Test
+  void aReplicaCutOffFromItsMasterBeforeTheFaultIsTooStaleToBeElectedAndTheIncidentSaysSo() {
+    TopologySnapshot.NodeStatus r0 = cluster.r0;
+    cluster.r0 = new TopologySnapshot.NodeStatus(r0.id(), r0.address(), r0.role(), r0.flags(), r0.masterId(),
+        r0.master(), r0.slots(), true, false, r0.configEpoch(), 30L);
+    tracker.faultInjected(new JsonObject().put("action", "crash").put("node", FAILED), T0);
+    tracker.topologyEvent(nodeEvent(Type.NODE_FAIL, T0 + 2400, FAILED, "master", SHARD_A));
+    cluster.m0 = unreachable(flagged(cluster.m0, "fail"));
+    tracker.snapshot(cluster.at(T0 + 6400));
+
+    assertThat(tracker.active().orElseThrow().explanation()).last().asString()
+        .startsWith("No failover has happened: replica " + REPLICA + " is live, but its link to " + FAILED
+            + " was already down 24 s before the fault (master_link_down_since_seconds 30)")
+        .contains("cluster-replica-validity-factor");
+
+    // A link that went down with the fault is no sign of staleness.
+    cluster.r0 = new TopologySnapshot.NodeStatus(r0.id(), r0.address(), r0.role(), r0.flags(), r0.masterId(),
+        r0.master(), r0.slots(), true, false, r0.configEpoch(), 6L);
+    tracker.snapshot(cluster.at(T0 + 6500));
+    assertThat(tracker.active().orElseThrow().explanation()).noneMatch(line -> line.startsWith("No failover"));
   }
 
   @Test

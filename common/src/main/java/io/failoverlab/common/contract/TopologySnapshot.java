@@ -28,10 +28,20 @@ public record TopologySnapshot(
       String slots,
       boolean reachable,
       boolean linkUp,
-      long configEpoch) {
+      long configEpoch,
+      Long linkDownSeconds) {
 
     public NodeStatus {
       flags = List.copyOf(flags);
+    }
+
+    /**
+     * Without {@code linkDownSeconds}: a replica's {@code master_link_down_since_seconds} (INFO
+     * replication) while its link is down, null otherwise.
+     */
+    public NodeStatus(String id, String address, String role, List<String> flags, String masterId, String master,
+                      String slots, boolean reachable, boolean linkUp, long configEpoch) {
+      this(id, address, role, flags, masterId, master, slots, reachable, linkUp, configEpoch, null);
     }
 
     public JsonObject toJson() {
@@ -45,7 +55,8 @@ public record TopologySnapshot(
           .put("slots", slots)
           .put("reachable", reachable)
           .put("linkUp", linkUp)
-          .put("configEpoch", configEpoch);
+          .put("configEpoch", configEpoch)
+          .put("linkDownSeconds", linkDownSeconds);
     }
 
     public static NodeStatus fromJson(JsonObject json) {
@@ -59,7 +70,8 @@ public record TopologySnapshot(
           json.getString("slots"),
           json.getBoolean("reachable"),
           json.getBoolean("linkUp"),
-          json.getLong("configEpoch"));
+          json.getLong("configEpoch"),
+          json.getLong("linkDownSeconds"));
     }
   }
 
