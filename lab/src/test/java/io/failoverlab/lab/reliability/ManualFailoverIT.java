@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.failoverlab.common.config.Env;
-import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.contract.ChaosRequest.FailoverMode;
@@ -14,7 +13,6 @@ import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
 import io.failoverlab.testsupport.ClusterView;
 import io.failoverlab.testsupport.RedisCli;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
@@ -80,7 +78,8 @@ class ManualFailoverIT {
     String replica = ClusterView.replicaOf(lab.monitor().latestSnapshot(), master);
     long lostBefore = writerLostWrites();
 
-    ChaosAction action = chaos(new ChaosRequest(ChaosRequest.Action.FAILOVER, master, null, FailoverMode.FORCE, "it"));
+    ChaosAction action = ChaosBus.submit(lab.vertx(),
+        new ChaosRequest(ChaosRequest.Action.FAILOVER, master, null, FailoverMode.FORCE, "it"));
     assertThat(action.node()).isEqualTo(replica);
     assertThat(action.master()).isEqualTo(master);
     assertThat(action.method()).isEqualTo("CLUSTER FAILOVER FORCE on the replica");
@@ -110,16 +109,16 @@ class ManualFailoverIT {
     long lostBefore = writerLostWrites();
     // Two of three masters frozen: the one left is no majority, so FAIL is never agreed and no replica
     // can be elected, for as long as they stay frozen (6 node timeouts).
-    lab.cluster().hang(port(frozen), Duration.ofSeconds(6)).await(10, TimeUnit.SECONDS);
-    lab.cluster().hang(port(alsoFrozen), Duration.ofSeconds(6)).await(10, TimeUnit.SECONDS);
+    lab.cluster().hang(ChaosBus.port(frozen), Duration.ofSeconds(6)).await(10, TimeUnit.SECONDS);
+    lab.cluster().hang(ChaosBus.port(alsoFrozen), Duration.ofSeconds(6)).await(10, TimeUnit.SECONDS);
     long frozenAt = System.currentTimeMillis();
     // Both flagged PFAIL by the masters' survivor: the cluster noticed, and could do nothing.
     await().atMost(WAIT).until(() -> ClusterView.node(lab.monitor().latestSnapshot(), frozen).orElseThrow().flags()
         .contains("fail?"));
     assertThat(ClusterView.node(lab.monitor().latestSnapshot(), frozen).orElseThrow().flags()).doesNotContain("fail");
 
-    ChaosAction action = chaos(new ChaosRequest(ChaosRequest.Action.FAILOVER, frozen, null, FailoverMode.TAKEOVER,
-        "it"));
+    ChaosAction action = ChaosBus.submit(lab.vertx(),
+        new ChaosRequest(ChaosRequest.Action.FAILOVER, frozen, null, FailoverMode.TAKEOVER, "it"));
     assertThat(action.node()).isEqualTo(replica);
     assertThat(action.method()).isEqualTo("CLUSTER FAILOVER TAKEOVER on the replica");
     await().atMost(WAIT).until(() -> ClusterView.masters(lab.monitor().latestSnapshot()).contains(replica));
@@ -158,28 +157,19 @@ class ManualFailoverIT {
   @Order(4)
   void aForcedModeIsRefusedForAnythingButAFailoverAndAnUnknownOneIsMalformed() throws Exception {
     String master = ClusterView.masters(lab.monitor().latestSnapshot()).get(0);
-    assertThat(refusal(new ChaosRequest(ChaosRequest.Action.CRASH, master, null, FailoverMode.FORCE, "it")
+    assertThat(refused(new ChaosRequest(ChaosRequest.Action.CRASH, master, null, FailoverMode.FORCE, "it")
         .toJson())).isEqualTo("400: \"mode\" only applies to failover, not crash");
-    assertThat(refusal(new ChaosRequest(ChaosRequest.Action.FAILOVER, master, null, "it").toJson().put("mode", "now")))
+    assertThat(refused(new ChaosRequest(ChaosRequest.Action.FAILOVER, master, null, "it").toJson().put("mode", "now")))
         .startsWith("400: malformed chaos request: unknown failover mode 'now'");
     assertThat(ClusterView.masters(lab.monitor().latestSnapshot())).contains(master);
   }
 
   // ---- helpers
 
-  private static ChaosAction chaos(ChaosRequest request) throws Exception {
-    JsonObject reply = lab.vertx().eventBus().<JsonObject>request(Addresses.CHAOS, request.toJson())
-        .await(10, TimeUnit.SECONDS).body();
-    return ChaosAction.fromJson(reply);
-  }
 
-  private static String refusal(JsonObject request) throws Exception {
-    try {
-      lab.vertx().eventBus().request(Addresses.CHAOS, request).await(10, TimeUnit.SECONDS);
-      return "accepted";
-    } catch (ReplyException e) {
-      return e.failureCode() + ": " + e.getMessage();
-    }
+
+  private static String refused(JsonObject request) throws Exception {
+    return ChaosBus.refusal(lab.vertx(), request);
   }
 
   private static IncidentReport closedIncidentOf(ChaosAction action) {
@@ -195,7 +185,4 @@ class ManualFailoverIT {
         .bodyAsJsonObject().getJsonObject("totals").getLong("lostWrites");
   }
 
-  private static int port(String address) {
-    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-  }
 }

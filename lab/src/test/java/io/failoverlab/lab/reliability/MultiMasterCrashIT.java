@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.failoverlab.common.config.Env;
-import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.contract.IncidentReport;
@@ -14,7 +13,6 @@ import io.failoverlab.measure.EventRecorder;
 import io.failoverlab.stack.Lab;
 import io.failoverlab.stack.LabOptions;
 import io.failoverlab.testsupport.ClusterView;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -71,19 +69,19 @@ class MultiMasterCrashIT {
     String a = masters.get(0);
     String b = masters.get(1);
 
-    assertThat(refusal(crash(a, "127.0.0.1:6999"))).isEqualTo("404: node 127.0.0.1:6999 is not a node of the "
+    assertThat(refused(crash(a, "127.0.0.1:6999"))).isEqualTo("404: node 127.0.0.1:6999 is not a node of the "
         + "discovered cluster");
-    assertThat(refusal(crash(a, a))).isEqualTo("400: node " + a + " is listed twice");
-    assertThat(refusal(crash(a, ClusterView.replicaOf(snapshot, a)))).startsWith("400: nodes " + a + " and "
+    assertThat(refused(crash(a, a))).isEqualTo("400: node " + a + " is listed twice");
+    assertThat(refused(crash(a, ClusterView.replicaOf(snapshot, a)))).startsWith("400: nodes " + a + " and "
         + ClusterView.replicaOf(snapshot, a) + " are of the same shard (master " + a + ")");
-    assertThat(refusal(crash(a, b, masters.get(2)))).isEqualTo("400: too many masters: 3 of 5 crashed leaves no "
+    assertThat(refused(crash(a, b, masters.get(2)))).isEqualTo("400: too many masters: 3 of 5 crashed leaves no "
         + "majority to agree they failed, so no failover could happen; at most 2");
-    assertThat(refusal(crash())).isEqualTo("400: \"nodes\" must list 1 to 8 nodes, got 0");
-    assertThat(refusal(new ChaosRequest(ChaosRequest.Action.HANG, null, 3, null, "it", List.of(a)).toJson()))
+    assertThat(refused(crash())).isEqualTo("400: \"nodes\" must list 1 to 8 nodes, got 0");
+    assertThat(refused(new ChaosRequest(ChaosRequest.Action.HANG, null, 3, null, "it", List.of(a)).toJson()))
         .isEqualTo("400: \"nodes\" only applies to crash, not hang");
-    assertThat(refusal(new ChaosRequest(ChaosRequest.Action.CRASH, a, null, null, "it", List.of(b)).toJson()))
+    assertThat(refused(new ChaosRequest(ChaosRequest.Action.CRASH, a, null, null, "it", List.of(b)).toJson()))
         .isEqualTo("400: give \"node\" or \"nodes\", not both");
-    assertThat(refusal(new JsonObject().put("action", "crash").put("nodes", new JsonArray().add(7960))))
+    assertThat(refused(new JsonObject().put("action", "crash").put("nodes", new JsonArray().add(7960))))
         .startsWith("400: malformed chaos request: \"nodes\" must be a list");
 
     assertThat(lab.cluster().nodes().stream().map(LocalNode::pid).toList()).as("no node touched").isEqualTo(pids);
@@ -99,8 +97,7 @@ class MultiMasterCrashIT {
     String replicaA = ClusterView.replicaOf(snapshot, a);
     String replicaB = ClusterView.replicaOf(snapshot, b);
 
-    ChaosAction action = ChaosAction.fromJson(lab.vertx().eventBus().<JsonObject>request(Addresses.CHAOS,
-        ChaosRequest.crash(List.of(a, b), "it").toJson()).await(10, TimeUnit.SECONDS).body());
+    ChaosAction action = ChaosBus.submit(lab.vertx(), ChaosRequest.crash(List.of(a, b), "it"));
     assertThat(action.nodes()).containsExactly(a, b);
     assertThat(action.method()).endsWith("of each, at the same moment");
 
@@ -123,25 +120,18 @@ class MultiMasterCrashIT {
         .contains("ms after its FAIL");
     System.out.println("MEASURED two masters at once: " + String.join(" ", incident.explanation()));
 
-    lab.cluster().restart(port(a)).await(30, TimeUnit.SECONDS);
-    lab.cluster().restart(port(b)).await(30, TimeUnit.SECONDS);
+    lab.cluster().restart(ChaosBus.port(a)).await(30, TimeUnit.SECONDS);
+    lab.cluster().restart(ChaosBus.port(b)).await(30, TimeUnit.SECONDS);
     lab.cluster().awaitHealthy(WAIT).await(90, TimeUnit.SECONDS);
+  }
+
+  private static String refused(JsonObject request) throws Exception {
+    return ChaosBus.refusal(lab.vertx(), request);
   }
 
   private static JsonObject crash(String... nodes) {
     return ChaosRequest.crash(List.of(nodes), "it").toJson();
   }
 
-  private static String refusal(JsonObject request) throws Exception {
-    try {
-      lab.vertx().eventBus().request(Addresses.CHAOS, request).await(10, TimeUnit.SECONDS);
-      return "accepted";
-    } catch (ReplyException e) {
-      return e.failureCode() + ": " + e.getMessage();
-    }
-  }
 
-  private static int port(String address) {
-    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-  }
 }
