@@ -51,9 +51,13 @@ public final class MonitorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
   /** Recent topology events kept for {@code /api/topology}. */
   static final int RECENT_EVENTS = 200;
-  /** The changes that make a node suspect, so worth the probe's finer clock. */
+  /**
+   * The changes that make a node suspect, so worth the probe's finer clock: the cluster's own flags.
+   * Not the monitor's failing to reach a node: on a starved host that is the monitor's own slowness,
+   * and probing every few ms then would only starve it more. (An injected fault starts the probe at once.)
+   */
   private static final java.util.Set<TopologyEvent.Type> SUSPICIONS = java.util.EnumSet.of(
-      TopologyEvent.Type.NODE_UNREACHABLE, TopologyEvent.Type.NODE_PFAIL, TopologyEvent.Type.NODE_FAIL);
+      TopologyEvent.Type.NODE_PFAIL, TopologyEvent.Type.NODE_FAIL);
 
   private final MonitorSettings settings;
   private final PrometheusMeterRegistry registry;
@@ -214,7 +218,7 @@ public final class MonitorVerticle extends VerticleBase {
       publish(event);
       tracker.topologyEvent(event);
       if (SUSPICIONS.contains(event.type()) && tracker.activeId() != null) {
-        // A node that just became suspect gets the probe's finer clock (a real crash, a fault injected elsewhere).
+        // A node the cluster just flagged gets the probe's finer clock (a real crash, a fault injected elsewhere).
         probe.watch(event.node(), snapshot);
       }
     }

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The incident clock's fine hand. A topology poll sees a change up to a poll interval late; while a
- * node is suspected (a fault injected into it, unreachable, PFAIL or FAIL), this probe asks, every
- * MONITOR_PROBE_MS:
+ * node is suspected (a fault injected into it, or flagged PFAIL or FAIL by the cluster), this probe
+ * asks, every MONITOR_PROBE_MS:
  * <ul>
  *   <li>each of its replicas to take a write of the monitor's own ({@link #KEY_PREFIX}, in the
  *   suspect's slots, expiring): MOVED until the replica is promoted, accepted the moment it is, so the
