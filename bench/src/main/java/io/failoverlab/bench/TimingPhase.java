@@ -14,6 +14,7 @@ import io.failoverlab.measure.Await;
 import io.failoverlab.measure.MeasurementFailure;
 import io.failoverlab.measure.Stats;
 import io.failoverlab.router.SlotHash;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -27,11 +28,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Measurement 10: for each point of the timing curve, a fresh local cluster of real redis-server
@@ -140,6 +141,8 @@ final class TimingPhase {
     private final TimingPoint point;
     private final Map<RedisServerChoice, Path> binaries;
     private final String label;
+    /** The bench's own clients of the nodes, for CLUSTER NODES between failovers (never the probe's). */
+    private final Map<Integer, Redis> clients = new LinkedHashMap<>();
 
     Point(Vertx vertx, Vertx probeVertx, TimingPoint point, Map<RedisServerChoice, Path> binaries) {
       this.vertx = vertx;
@@ -168,6 +171,7 @@ final class TimingPhase {
       } catch (RuntimeException e) {
         error = MeasurementFailure.messageOf(e);
       } finally {
+        clients.values().forEach(Redis::close);
         if (cluster != null) {
           try {
             Await.result(cluster.stop(), Duration.ofSeconds(60), label + ": stopping the cluster");
@@ -201,22 +205,19 @@ final class TimingPhase {
 
     private FailoverTiming failover(LocalRedisCluster cluster, int index) {
       String step = label + " failover " + index + "/" + options.timing().failovers();
-      List<ClusterNode> view = clusterNodes(cluster, step);
-      List<ClusterNode> masters = new ArrayList<>(view.stream()
-          .filter(node -> node.master() && node.slotCount() > 0 && !node.failed() && !node.possiblyFailed()).toList());
-      masters.sort(Comparator.comparingInt(node -> node.slots().get(0).from()));
+      ClusterRoles roles = settledRoles(cluster, step);
+      List<ClusterRoles.Role> masters = roles.mastersBySlot();
       if (masters.size() != point.shape().masters()) {
-        throw new MeasurementFailure(step + ": " + masters.size() + " healthy masters with slots, expected "
+        throw new MeasurementFailure(step + ": " + masters.size() + " masters with slots, expected "
             + point.shape().masters());
       }
-      ClusterNode victim = masters.get((index - 1) % masters.size());
-      List<HostAndPort> replicas = view.stream()
-          .filter(node -> node.replica() && victim.id().equals(node.masterId()) && !node.failed())
-          .map(ClusterNode::address).toList();
+      ClusterRoles.Role victim = masters.get((index - 1) % masters.size());
+      List<HostAndPort> replicas = roles.replicasOf(victim.id()).stream().map(ClusterRoles.Role::address).toList();
       if (replicas.isEmpty()) {
         throw new MeasurementFailure(step + ": " + victim.address() + " has no replica to promote");
       }
-      List<HostAndPort> others = masters.stream().filter(node -> node != victim).map(ClusterNode::address).toList();
+      List<HostAndPort> others = masters.stream().filter(role -> role != victim).map(ClusterRoles.Role::address)
+          .toList();
       String key = SlotHash.keyIn("bench:timing", RecoveryPhase.slots(victim.slots()));
       RedisSettings settings = RedisSettings.fromEnv(env.with(Map.of("REDIS_NODES",
           String.join(",", cluster.seedAddresses()))));
@@ -249,19 +250,39 @@ final class TimingPhase {
           step + ": cluster healthy and in sync after the restart");
     }
 
-    /** CLUSTER NODES of a running node: the cluster is healthy, so every node's view is the same. */
-    private List<ClusterNode> clusterNodes(LocalRedisCluster cluster, String step) {
-      LocalNode node = cluster.nodes().stream().filter(candidate -> candidate.state() == NodeState.RUNNING).findFirst()
-          .orElseThrow(() -> new MeasurementFailure(step + ": no node running"));
-      Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://" + node.address()));
-      try {
-        String reply = Await.result(client.send(Request.cmd(Command.CLUSTER).arg("NODES"))
-                .timeout(COMMAND_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).map(String::valueOf),
-            COMMAND_DEADLINE.plusSeconds(1), step + ": CLUSTER NODES of " + node.address());
-        return ClusterNodesParser.parse(reply);
-      } finally {
-        client.close();
-      }
+    /** Waits until every node's view agrees with every node's own line, and returns those roles. */
+    private ClusterRoles settledRoles(LocalRedisCluster cluster, String step) {
+      AtomicReference<ClusterRoles> settled = new AtomicReference<>();
+      Await.untilAsync(vertx, step + ": every node agreeing on every node's role", options.phaseTimeout(), Bench.POLL,
+          () -> views(cluster).map(views -> {
+            ClusterRoles roles = ClusterRoles.of(views);
+            String problem = roles.disagreement(views);
+            if (problem == null) {
+              settled.set(roles);
+            }
+            return problem;
+          }));
+      return settled.get();
+    }
+
+    /** CLUSTER NODES of every running node, by its address. */
+    private Future<Map<HostAndPort, List<ClusterNode>>> views(LocalRedisCluster cluster) {
+      List<LocalNode> running = cluster.nodes().stream().filter(node -> node.state() == NodeState.RUNNING).toList();
+      List<Future<List<ClusterNode>>> replies = running.stream().map(node -> client(node).send(
+              Request.cmd(Command.CLUSTER).arg("NODES")).timeout(COMMAND_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          .map(reply -> ClusterNodesParser.parse(reply.toString()))).toList();
+      return Future.all(replies).map(all -> {
+        Map<HostAndPort, List<ClusterNode>> views = new LinkedHashMap<>();
+        for (int i = 0; i < running.size(); i++) {
+          views.put(HostAndPort.parse(running.get(i).address()), replies.get(i).result());
+        }
+        return views;
+      });
+    }
+
+    private Redis client(LocalNode node) {
+      return clients.computeIfAbsent(node.port(), port -> Redis.createClient(vertx,
+          new RedisOptions().setConnectionString("redis://" + node.address())));
     }
   }
 

@@ -73,13 +73,13 @@ class TimingTest {
 
   @Test
   void theSpecificationsWindowGrowsWithTheNodeTimeoutExceptTheElection() {
-    assertThat(SpecWindow.of(Phase.PFAIL, 1000)).isEqualTo(new SpecWindow(1000, 1200));
-    assertThat(SpecWindow.of(Phase.DETECTION, 1000)).isEqualTo(new SpecWindow(1000, 1700));
-    assertThat(SpecWindow.of(Phase.DETECTION, 15000)).isEqualTo(new SpecWindow(15000, 22700));
+    assertThat(SpecWindow.of(Phase.PFAIL, 1000)).isEqualTo(new SpecWindow(1000, 1700));
+    assertThat(SpecWindow.of(Phase.DETECTION, 1000)).isEqualTo(new SpecWindow(1000, 2300));
+    assertThat(SpecWindow.of(Phase.DETECTION, 15000)).isEqualTo(new SpecWindow(15000, 30300));
     assertThat(SpecWindow.of(Phase.ELECTION, 500)).isEqualTo(SpecWindow.of(Phase.ELECTION, 15000))
         .isEqualTo(new SpecWindow(500, 1200));
     assertThat(SpecWindow.of(Phase.WRITABLE, 1000)).isEqualTo(new SpecWindow(0, 10));
-    assertThat(SpecWindow.of(Phase.TOTAL, 1000)).isEqualTo(new SpecWindow(1500, 2910));
+    assertThat(SpecWindow.of(Phase.TOTAL, 1000)).isEqualTo(new SpecWindow(1500, 3510));
     SpecWindow window = new SpecWindow(1000, 1700);
     assertThat(window.compare(999)).isNegative();
     assertThat(window.compare(1000)).isZero();
@@ -93,10 +93,10 @@ class TimingTest {
     PointResult result = new PointResult(point, "7.0.15 (/usr/bin/redis-server)", List.of(
         failover(1, 1050L, 1100L, 1700L, 1700L),
         failover(2, 1080L, 1300L, 2100L, 2101L),
-        failover(3, 1020L, 1900L, 6000L, 6000L)), 12_000, null);
+        failover(3, 1020L, 2400L, 6000L, 6000L)), 12_000, null);
 
     assertThat(result.stats(Phase.DETECTION).median()).isEqualTo(1300.0);
-    assertThat(result.stats(Phase.DETECTION).p95()).isEqualTo(1900.0);
+    assertThat(result.stats(Phase.DETECTION).p95()).isEqualTo(2400.0);
     assertThat(result.stats(Phase.ELECTION).min()).isEqualTo(600.0);
     assertThat(TimingTables.outside(result, Phase.DETECTION)).isEqualTo("1 above");
     assertThat(TimingTables.outside(result, Phase.ELECTION)).isEqualTo("1 above");
@@ -109,7 +109,7 @@ class TimingTest {
     assertThat(TimingTables.median(early, Phase.DETECTION)).as("marked outside").isEqualTo("450*");
 
     assertThat(result.toJson().getJsonObject("phases").getJsonObject("detection").getLong("expectedToMs"))
-        .isEqualTo(1700);
+        .isEqualTo(2300);
   }
 
   @Test
