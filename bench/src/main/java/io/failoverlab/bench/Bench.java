@@ -128,6 +128,9 @@ public final class Bench {
       details.put("clientsFailovers", clientsJson(clients));
       emit(BenchTables.clients(clients, options.selected(Measurement.RECOVERY) ? main : null));
     }
+    if (options.selected(Measurement.TIMING)) {
+      timing(workDir);
+    }
     emitTargets();
     details.put("finishedAt", System.currentTimeMillis());
     JsonArray tableJson = new JsonArray();
@@ -136,6 +139,23 @@ public final class Bench {
     targets.forEach(target -> targetJson.add(target.toJson()));
     details.put("tables", tableJson).put("targets", targetJson).put("errors", new JsonArray(errors));
     return new Report(List.copyOf(tables), List.copyOf(targets), List.copyOf(errors), details);
+  }
+
+  /** Measurement 10: the three axes' tables, their figures in the details, and timing.html. */
+  private void timing(Path workDir) {
+    TimingPhase.Result timing = new TimingPhase(options, env, out).run();
+    timing.errors().forEach(error -> errors.add("timing: " + error));
+    details.put("timing", timing.toJson());
+    List<BenchTables.Checked> checked = List.of(TimingTables.nodeTimeouts(timing), TimingTables.servers(timing),
+        TimingTables.shapes(timing));
+    checked.forEach(this::emit);
+    Path dir = options.timing().outDir() != null ? options.timing().outDir() : workDir;
+    try {
+      Path html = TimingHtml.write(dir, timing, checked.stream().map(BenchTables.Checked::table).toList());
+      print("timing: report written to " + html.toAbsolutePath().normalize());
+    } catch (IOException e) {
+      errors.add("timing: could not write " + dir.resolve(TimingHtml.FILE_NAME) + ": " + e.getMessage());
+    }
   }
 
   private RecoveryPhase.Result phase(RecoveryPhase.Result result) {

@@ -42,7 +42,9 @@ import picocli.CommandLine.Spec;
             + "3. blast radius on the healthy shards (full coverage off and on), 4. the same failovers with Lettuce, "
             + "5. throughput against redis-benchmark, 6. memory and CPU under full load, 7. the monitor and the lab "
             + "with a larger cluster, 8. what failover does to the clients people run (Lettuce, Jedis, Redisson, "
-            + "vertx-redis-client, redis-py, predis, ioredis; default and tuned), side by side with the oracle.",
+            + "vertx-redis-client, redis-py, predis, ioredis; default and tuned), side by side with the oracle. "
+            + "On its own (--only timing): 10. failover timing against cluster-node-timeout, per redis-server and per "
+            + "cluster shape, with the Redis Cluster specification's window and timing.html.",
         "Prints one table per measurement with its targets. Needs redis-server, redis-cli, redis-benchmark and jcmd, "
             + "the service jars (./mvnw -B -q install -DskipTests), and for 8 the clients' interpreters (docs/CLIENTS.md).",
         "Exit codes: 0 the bench ran (whatever the targets), 1 a phase failed, 2 bad usage."})
@@ -55,7 +57,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--only", split = ",", paramLabel = "NAME[,NAME...]",
       description = "Measurements to run: recovery, unavailability, blast, lettuce, throughput, memory, scale, "
-          + "clients, clock. Default: all.")
+          + "clients, clock, timing. Default: all but timing (the failover-timing curve runs on its own: "
+          + "--only timing).")
   List<String> only;
 
   @Option(names = "--failovers", defaultValue = "10", paramLabel = "N",
@@ -160,6 +163,31 @@ public final class BenchCommand implements Callable<Integer> {
       description = "The redis-cli of the clients' independent lost-write check. Default: ${DEFAULT-VALUE}")
   String redisCli;
 
+  @Option(names = "--timing-node-timeouts", split = ",", defaultValue = "500,1000,2000,5000,15000",
+      paramLabel = "MS[,MS...]",
+      description = "Timing: the node timeouts of the curve (each 100-60000), with the first shape and redis-server. "
+          + "Default: ${DEFAULT-VALUE}")
+  List<Integer> timingNodeTimeouts;
+
+  @Option(names = "--redis-server", split = ",", defaultValue = "system,bundled", paramLabel = "PATH[,PATH...]",
+      description = "Timing: the redis-server binaries compared (at --node-timeout-ms, first shape): a path, 'system' "
+          + "(REDIS_SERVER, else PATH, as the lab), 'bundled' (the Redis 6.2 in the embedded-redis jar). "
+          + "Default: ${DEFAULT-VALUE}")
+  List<String> redisServers;
+
+  @Option(names = "--timing-shapes", split = ",", defaultValue = "3x1,6x1,6x2", paramLabel = "MxR[,MxR...]",
+      description = "Timing: cluster shapes compared (masters 3-16 x replicas per master 1-3, at --node-timeout-ms, "
+          + "first redis-server). Default: ${DEFAULT-VALUE}")
+  List<String> timingShapes;
+
+  @Option(names = "--timing-failovers", defaultValue = "5", paramLabel = "N",
+      description = "Timing: crash failovers per point. Default: ${DEFAULT-VALUE}")
+  int timingFailovers;
+
+  @Option(names = "--timing-out", paramLabel = "DIR",
+      description = "Timing: where timing.html is written. Default: the bench's work directory (printed at start).")
+  Path timingOut;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON to FILE.")
   Path json;
 
@@ -180,13 +208,13 @@ public final class BenchCommand implements Callable<Integer> {
   BenchOptions options() {
     Set<Measurement> measurements = EnumSet.noneOf(Measurement.class);
     if (only == null || only.isEmpty()) {
-      measurements.addAll(EnumSet.allOf(Measurement.class));
+      measurements.addAll(Measurement.defaults());
     } else {
       for (String name : only) {
         Measurement measurement = Measurement.fromLabel(name.strip().toLowerCase(Locale.ROOT));
         if (measurement == null) {
           throw Usage.error(spec, "Invalid value for option '--only': unknown measurement '" + name + "' (expected recovery, "
-              + "unavailability, blast, lettuce, throughput, memory, scale, clients, clock)");
+              + "unavailability, blast, lettuce, throughput, memory, scale, clients, clock, timing)");
         }
         measurements.add(measurement);
       }
@@ -210,8 +238,12 @@ public final class BenchCommand implements Callable<Integer> {
     phaseTimeout.validate(spec);
     Usage.requireRange(spec, "--client-failovers", clientFailovers, 1, 1000);
     Duration clientsDeadline = clientDeadline.validated(spec);
+    TimingOptions timing = timingOptions();
     int lastPort = Math.max(portBase + BenchOptions.SCALE_PORT_OFFSET + masters * (1 + replicas) - 1,
         portBase + BenchOptions.CLIENTS_PORT_OFFSET + 5);
+    if (measurements.contains(Measurement.TIMING)) {
+      lastPort = Math.max(lastPort, portBase + BenchOptions.TIMING_PORT_OFFSET + timing.largestCluster() - 1);
+    }
     if (portBase < 1024 || lastPort > MAX_PORT) {
       throw Usage.error(spec, "Invalid value for option '--port-base': " + portBase + " puts the clusters on " + portBase + "-"
           + lastPort + "; they must stay within 1024-" + MAX_PORT + " (this machine's share of ports)");
@@ -229,7 +261,61 @@ public final class BenchCommand implements Callable<Integer> {
         redisBenchmark, phaseTimeout.duration(),
         new BenchOptions.ClientsOptions(measurements.contains(Measurement.CLIENTS)
             ? clients.resolve(spec, BenchCommand.class, "all") : LabClients.none(), clientFailovers,
-            clientsDeadline, redisCli));
+            clientsDeadline, redisCli),
+        timing);
+  }
+
+  private TimingOptions timingOptions() {
+    for (int timeout : timingNodeTimeouts) {
+      Usage.requireRange(spec, "--timing-node-timeouts", timeout, 100, 60_000);
+    }
+    List<RedisServerChoice> servers = new ArrayList<>();
+    for (String name : redisServers) {
+      RedisServerChoice server = redisServer(name.strip());
+      if (!servers.contains(server)) {
+        servers.add(server);
+      }
+    }
+    List<TimingShape> shapes = new ArrayList<>();
+    for (String text : timingShapes) {
+      try {
+        TimingShape shape = TimingShape.parse(text);
+        if (!shapes.contains(shape)) {
+          shapes.add(shape);
+        }
+      } catch (IllegalArgumentException e) {
+        throw Usage.error(spec, "Invalid value for option '--timing-shapes': " + e.getMessage());
+      }
+    }
+    Usage.requireRange(spec, "--timing-failovers", timingFailovers, 1, 1000);
+    if (timingOut != null && Files.exists(timingOut) && !Files.isDirectory(timingOut)) {
+      throw Usage.error(spec, "Invalid value for option '--timing-out': " + timingOut + " is not a directory");
+    }
+    return new TimingOptions(timingNodeTimeouts.stream().distinct().toList(), servers, shapes, timingFailovers,
+        nodeTimeoutMs, timingOut);
+  }
+
+  private RedisServerChoice redisServer(String name) {
+    if (name.isEmpty()) {
+      throw Usage.error(spec, "Invalid value for option '--redis-server': an empty name (expected a path, system or "
+          + "bundled)");
+    }
+    if (name.equals(RedisServerChoice.SYSTEM)) {
+      return RedisServerChoice.system();
+    }
+    if (name.equals(RedisServerChoice.BUNDLED)) {
+      return RedisServerChoice.bundled();
+    }
+    Path path = Path.of(name);
+    if (!Files.exists(path)) {
+      throw Usage.error(spec, "Invalid value for option '--redis-server': " + name + " does not exist (expected a "
+          + "redis-server executable, system or bundled)");
+    }
+    if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
+      throw Usage.error(spec, "Invalid value for option '--redis-server': " + name + " is not an executable file");
+    }
+    // Not toRealPath(): Debian's redis-server is a symlink to redis-check-rdb, which picks its role from argv[0].
+    return RedisServerChoice.of(path.toAbsolutePath());
   }
 
   @Override

@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * What a bench run is made of, validated by {@link BenchCommand}. Every local cluster of the run
  * takes its ports from {@code portBase}: recovery +0, full-coverage recovery +10, load +20, the lab
- * jar +30, scale +40, clients +60 (each node's cluster bus is on its port + 10000).
+ * jar +30, scale +40, clients +60, timing +80 (each node's cluster bus is on its port + 10000).
  */
 public record BenchOptions(
     Set<Measurement> measurements,
@@ -38,7 +38,8 @@ public record BenchOptions(
     List<String> childJvmOptions,
     String redisBenchmark,
     Duration phaseTimeout,
-    ClientsOptions clients) {
+    ClientsOptions clients,
+    TimingOptions timing) {
 
   /**
    * The client scorecard: which clients, how many crash failovers (as many hangs follow), how long a
@@ -53,6 +54,7 @@ public record BenchOptions(
   static final int LAB_PORT_OFFSET = 30;
   static final int SCALE_PORT_OFFSET = 40;
   static final int CLIENTS_PORT_OFFSET = 60;
+  static final int TIMING_PORT_OFFSET = 80;
 
   /** The measurements of the issue, by the names {@code --only} takes. */
   public enum Measurement {
@@ -64,7 +66,8 @@ public record BenchOptions(
     MEMORY("memory", "6. memory and CPU"),
     SCALE("scale", "7. scale"),
     CLIENTS("clients", "8. the clients people run"),
-    CLOCK("clock", "9. the incident clock against the oracle");
+    CLOCK("clock", "9. the incident clock against the oracle"),
+    TIMING("timing", "10. failover timing against cluster-node-timeout");
 
     final String label;
     final String title;
@@ -76,6 +79,16 @@ public record BenchOptions(
 
     public String label() {
       return label;
+    }
+
+    /**
+     * What a bench without {@code --only} runs: all but the timing curve, which starts a cluster per
+     * point and waits out 15 s node timeouts (about 10 minutes at its defaults): it runs on its own.
+     */
+    static Set<Measurement> defaults() {
+      Set<Measurement> all = java.util.EnumSet.allOf(Measurement.class);
+      all.remove(TIMING);
+      return all;
     }
 
     static Measurement fromLabel(String label) {
@@ -113,6 +126,7 @@ public record BenchOptions(
         .put("oracleIntervalMs", oracleIntervalMs).put("baselineMs", baselineMs).put("lettuce", lettuce.describe())
         .put("childJvmOptions", new JsonArray(childJvmOptions))
         .put("clients", new JsonArray(clients.clients().specs().stream().map(Object::toString).toList()))
-        .put("clientFailovers", clients.failovers()).put("clientDeadlineMs", clients.deadline().toMillis());
+        .put("clientFailovers", clients.failovers()).put("clientDeadlineMs", clients.deadline().toMillis())
+        .put("timing", timing.toJson());
   }
 }
