@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *   suspicion, the first that flags it FAIL the agreement.</li>
  * </ul>
  * A stamp is the monitor's wall clock when the deciding reply arrived; its precision is the time since
- * the previous reply of the same node (the real period: interval plus round trip). A watch ends at
+ * the same node's last reply that showed the opposite (the real period: interval plus round trip). A
+ * fact already true at a node's first reply is not stamped (when it happened is unknown: the poll's
+ * stamp stands, with the poll's precision). A watch ends at
  * the promotion (nothing left to time) or when the incident closes; the CLUSTER NODES half ends at
  * FAIL. Bounded: one command in flight per probed node, each with the Redis command deadline, and no
  * watch, so no command, while nothing is suspected.
@@ -216,8 +218,8 @@ final class ShardProbe extends VerticleBase {
       listener.accept(new Stamp(kind, suspect.address(), suspect.role(), suspect.slots(), by, at, precisionMs));
     }
 
-    /** CLUSTER NODES of another master: does it flag the suspect? */
-    void observed(Loop loop, Response reply, long at, long precisionMs) {
+    /** CLUSTER NODES of another master: does it flag the suspect (and since when could it have)? */
+    void observed(Loop loop, Response reply, long at) {
       List<ClusterNode> view;
       try {
         view = ClusterNodesParser.parse(reply.toString());
@@ -228,14 +230,26 @@ final class ShardProbe extends VerticleBase {
         if (!suspect.id().equals(entry.id())) {
           continue;
         }
-        if ((entry.possiblyFailed() || entry.failed()) && !pfailStamped) {
+        boolean flagged = entry.possiblyFailed() || entry.failed();
+        if (flagged && !pfailStamped) {
           pfailStamped = true;
-          stamp(Kind.PFAIL, loop.address.toString(), at, precisionMs);
+          stampSince(Kind.PFAIL, loop, at, loop.pfailClearAt);
+        } else if (!flagged) {
+          loop.pfailClearAt = at;
         }
         if (entry.failed() && !failStamped) {
           failStamped = true;
-          stamp(Kind.FAIL, loop.address.toString(), at, precisionMs);
+          stampSince(Kind.FAIL, loop, at, loop.failClearAt);
+        } else if (!entry.failed()) {
+          loop.failClearAt = at;
         }
+      }
+    }
+
+    /** Stamps {@code kind} at {@code at} if {@code loop} saw it not yet true before ({@code clearAt}). */
+    void stampSince(Kind kind, Loop loop, long at, Long clearAt) {
+      if (clearAt != null) {
+        stamp(kind, loop.address.toString(), at, at - clearAt);
       }
     }
   }
@@ -246,7 +260,10 @@ final class ShardProbe extends VerticleBase {
     final HostAndPort address;
     final boolean write;
     final NodeLink link;
-    long lastReplyAt;
+    /** The last reply that showed the fact not yet true: a refused write; a view without the flag. */
+    Long writableClearAt;
+    Long pfailClearAt;
+    Long failClearAt;
     long timer = -1;
 
     Loop(Watch watch, HostAndPort address, boolean write) {
@@ -255,7 +272,6 @@ final class ShardProbe extends VerticleBase {
       this.write = write;
       // A link of the probe's own: the poller's may be waiting out a hung node's deadline.
       this.link = new NodeLink(vertx, address, settings.redis(), false);
-      this.lastReplyAt = watch.startedAt;
     }
 
     boolean done() {
@@ -273,8 +289,6 @@ final class ShardProbe extends VerticleBase {
       String command = write ? COMMAND_WRITE : COMMAND_CLUSTER_NODES;
       link.send(request, settings.redis().commandTimeoutMs()).onComplete(result -> {
         long at = System.currentTimeMillis();
-        long precision = at - lastReplyAt;
-        lastReplyAt = at;
         if (watch.ended) {
           return;
         }
@@ -283,6 +297,10 @@ final class ShardProbe extends VerticleBase {
           // MOVED / CLUSTERDOWN from a replica not yet promoted, or the node is down: ask again.
           ErrorType type = RedisFailure.of(result.cause(), address, true).type();
           counts.probed(command, type.label());
+          if (write && type != ErrorType.TIMEOUT) {
+            // Refused (MOVED, CLUSTERDOWN, connection): not writable at this moment. A timeout proves nothing.
+            writableClearAt = at;
+          }
           if (type == ErrorType.CONNECTION) {
             // A node that refuses connections can neither be promoted nor flag anyone: no need to
             // knock every few ms (a whole cluster down would make that a busy loop).
@@ -291,11 +309,11 @@ final class ShardProbe extends VerticleBase {
         } else {
           counts.probed(command, OUTCOME_ACCEPTED);
           if (write) {
-            watch.stamp(Kind.WRITABLE, address.toString(), at, precision);
+            watch.stampSince(Kind.WRITABLE, this, at, writableClearAt);
             watch.end("promoted: " + address + " took a write");
             return;
           }
-          watch.observed(this, result.result(), at, precision);
+          watch.observed(this, result.result(), at);
         }
         if (!done()) {
           timer = vertx.setTimer(pause, id -> next());
