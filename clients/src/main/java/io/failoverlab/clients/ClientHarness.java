@@ -32,7 +32,8 @@ public final class ClientHarness {
   /**
    * @param keys    keys per client (spread over every shard, like the writer's)
    * @param rate    INCR per second per client
-   * @param stallMs how long a child-process client may print nothing before it is reported failed
+   * @param stallMs how long a client may show no sign of life before it is reported failed: a child
+   *                process printing nothing, a library in this JVM failing again and again to start
    */
   public record Settings(int keys, int rate, long stallMs) {
 
@@ -127,7 +128,7 @@ public final class ClientHarness {
       case "redisson" -> () -> new RedissonClientUnderTest(seeds, tuned);
       default -> throw new IllegalArgumentException("no Java client '" + spec.library() + "'");
     };
-    return new JvmSource(factory);
+    return new JvmSource(factory, settings.stallMs());
   }
 
   /** Stops one client (its run stays listed, stopped): its ledger can then be checked against the servers. */

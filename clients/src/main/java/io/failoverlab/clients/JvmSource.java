@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A library in this JVM: created on a worker thread (libraries connect, and block, while they start),
@@ -18,31 +20,70 @@ import java.util.concurrent.TimeUnit;
  */
 final class JvmSource implements ClientRun.Source {
 
+  private static final Logger LOG = LoggerFactory.getLogger(JvmSource.class);
+
   /** How long stopping waits for the INCRs in flight (a library without deadlines may never answer). */
   static final long DRAIN_MS = 3000;
 
+  /** The pause between two attempts to start a library that could not reach the cluster. */
+  static final long RETRY_MS = 500;
+
   private final Callable<JvmClient> factory;
+  private final long startWindowMs;
   private JvmClient client;
   private LoadLoop loop;
   private ClientRun run;
   private Context context;
   private Future<Void> stopping;
 
-  JvmSource(Callable<JvmClient> factory) {
+  /**
+   * @param startWindowMs how long the library may keep failing to start (most often: its first
+   *                      connection missing a short connect timeout on a loaded machine) before the
+   *                      client is reported failed; it is tried again every {@link #RETRY_MS} until then
+   */
+  JvmSource(Callable<JvmClient> factory, long startWindowMs) {
     this.factory = factory;
+    this.startWindowMs = startWindowMs;
   }
 
   @Override
   public Future<Void> start(ClientRun run) {
     this.run = run;
     this.context = run.vertx().getOrCreateContext();
-    var vertx = run.vertx();
-    return vertx.executeBlocking(factory, false).map(created -> {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startWindowMs);
+    return create(deadline, 1).compose(created -> {
+      if (stopping != null) {
+        // Stopped while the library was starting: it is closed here, as stop() could not.
+        return run.vertx().<Void>executeBlocking(() -> {
+          created.close();
+          return null;
+        }, false).compose(v -> Future.failedFuture("stopped while starting"));
+      }
       client = created;
       run.describedAs(created.version(), created.settings());
-      loop = new LoadLoop(vertx, run.keys(), run.workload().rate(), run.keys().size(), this::incr, run::skipped);
+      loop = new LoadLoop(run.vertx(), run.keys(), run.workload().rate(), run.keys().size(), this::incr, run::skipped);
       loop.start();
-      return null;
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * Creates the library, again and again until the deadline: a client whose first connection missed
+   * its deadline is a slow start, not a broken client. Stops trying once the run is stopped.
+   */
+  private Future<JvmClient> create(long deadline, int attempt) {
+    var vertx = run.vertx();
+    return vertx.executeBlocking(factory, false).recover(error -> {
+      if (stopping != null) {
+        return Future.failedFuture(error);
+      }
+      if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS) > deadline) {
+        return Future.failedFuture(new IllegalStateException(
+            attempt + " attempt(s) in " + startWindowMs + " ms, the last: " + root(error).getMessage(), error));
+      }
+      LOG.info("event=client_start_retry client={} attempt={} error=\"{}\"", run.label(), attempt,
+          root(error).getMessage());
+      return vertx.timer(RETRY_MS).compose(v -> create(deadline, attempt + 1));
     });
   }
 

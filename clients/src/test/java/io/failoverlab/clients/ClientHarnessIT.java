@@ -12,6 +12,8 @@ import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.common.topology.ClusterNode;
 import io.failoverlab.common.topology.ClusterNodesParser;
 import io.failoverlab.common.topology.SlotRange;
+import io.failoverlab.clients.jvm.JedisClient;
+import io.failoverlab.clients.jvm.Seeds;
 import io.failoverlab.localcluster.LocalClusterConfig;
 import io.failoverlab.router.SlotHash;
 import io.failoverlab.testsupport.Ports;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -220,6 +223,51 @@ class ClientHarnessIT {
     }
     shards.sort(Comparator.comparingInt(shard -> shard.slots().nextSetBit(0)));
     return shards;
+  }
+
+  /**
+   * A library whose start fails (on a loaded machine, a tuned 250 ms connect timeout is missed: CI's
+   * compose stack reported Lettuce failed for good that way) is tried again, and runs once it starts;
+   * one that keeps failing is reported failed when its window has passed, naming the attempts and the
+   * library's last error. The library here is a real Jedis on the real cluster, behind a factory that
+   * refuses its first two calls.
+   */
+  @Test
+  @Order(1)
+  void aLibraryThatFailsToStartIsTriedAgainUntilItsWindowEnds() throws Exception {
+    redis.cluster().awaitHealthy(WAIT).await(90, TimeUnit.SECONDS);
+    PrometheusMeterRegistry registry = MetricsSetup.newRegistry();
+    ShardNames shards = new ShardNames(redisSettings());
+    String shardsId = redis.vertx().deployVerticle(shards).await(30, TimeUnit.SECONDS);
+    Seeds seeds = new Seeds(redisSettings().seeds(), null);
+    AtomicInteger calls = new AtomicInteger();
+    ClientRun slow = new ClientRun(ClientSpec.parse("jedis:tuned"), 1, new JvmSource(() -> {
+      if (calls.incrementAndGet() <= 2) {
+        throw new IllegalStateException("refused, call " + calls.get());
+      }
+      return new JedisClient(seeds, true, "slow-start");
+    }, 10_000), new ClientRun.Workload(8, 50), shards, registry);
+    AtomicInteger brokenCalls = new AtomicInteger();
+    ClientRun broken = new ClientRun(ClientSpec.parse("lettuce:tuned"), 1, new JvmSource(() -> {
+      brokenCalls.incrementAndGet();
+      throw new IllegalStateException("refused for good");
+    }, 1200), new ClientRun.Workload(8, 50), shards, registry);
+    String slowId = redis.vertx().deployVerticle(slow).await(30, TimeUnit.SECONDS);
+    String brokenId = redis.vertx().deployVerticle(broken).await(30, TimeUnit.SECONDS);
+    try {
+      await().atMost(WAIT).until(() -> slow.state() == ClientRun.State.RUNNING);
+      assertThat(calls.get()).as("the library is created until it starts, and no more").isEqualTo(3);
+      await().atMost(WAIT).until(() -> succeeded(slow) >= 50);
+
+      await().atMost(WAIT).until(() -> broken.state() == ClientRun.State.FAILED);
+      assertThat(broken.failure()).contains("could not start: " + brokenCalls.get() + " attempt(s) in 1200 ms",
+          "the last: refused for good");
+      assertThat(brokenCalls.get()).as("tried again every %d ms within 1200 ms", JvmSource.RETRY_MS).isBetween(2, 3);
+    } finally {
+      redis.vertx().undeploy(slowId).await(30, TimeUnit.SECONDS);
+      redis.vertx().undeploy(brokenId).await(30, TimeUnit.SECONDS);
+      redis.vertx().undeploy(shardsId).await(30, TimeUnit.SECONDS);
+    }
   }
 
   // ---- bookkeeping

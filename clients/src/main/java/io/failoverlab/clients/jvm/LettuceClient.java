@@ -58,7 +58,13 @@ public final class LettuceClient implements JvmClient {
           .put("socketOptions.connectTimeout", "250ms")
           .put("connection.setTimeout", "300ms");
     }
-    connection = client.connect();
+    try {
+      connection = client.connect();
+    } catch (RuntimeException e) {
+      // A client that could not connect is dropped (and may be created again): its threads go with it.
+      shutdown();
+      throw e;
+    }
     if (tuned) {
       connection.setTimeout(Duration.ofMillis(300));
     }
@@ -84,8 +90,12 @@ public final class LettuceClient implements JvmClient {
     try {
       connection.close();
     } finally {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      shutdown();
     }
+  }
+
+  private void shutdown() {
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 }
