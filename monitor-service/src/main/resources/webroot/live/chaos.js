@@ -53,7 +53,7 @@ export class ChaosPanel {
       return;
     }
     const body = {node};
-    if (action === 'hang') {
+    if (action === 'hang' || action === 'isolate') {
       body.seconds = Number(this.seconds.value);
     }
     const headers = {'Content-Type': 'application/json'};

@@ -52,7 +52,7 @@ const chaos = new ChaosPanel({
   select: $('node-select'),
   seconds: $('hang-seconds'),
   result: $('action-result'),
-  buttons: [$('action-crash'), $('action-hang'), $('action-failover'), $('action-restart')],
+  buttons: [$('action-crash'), $('action-hang'), $('action-failover'), $('action-isolate'), $('action-restart')],
   onSelect: address => cluster.select(address),
 });
 const charts = new StatsCharts(new Map([['writer', $('chart-writer')], ['reader', $('chart-reader')]]),

@@ -100,7 +100,17 @@ class ChaosEndpointIT {
       expect(HttpMethod.POST, "/api/chaos/hang", bearer, "{\"node\": \"" + master + "\", \"seconds\": 99999999}", 400,
           "between 1 and");
       expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"node\": \"" + master + "\", \"seconds\": 5}", 400,
-          "only applies to hang");
+          "only applies to hang and isolate");
+      expect(HttpMethod.POST, "/api/chaos/isolate", bearer, json(replica), 400, "missing \"seconds\": how long the node "
+          + "stays cut off");
+      expect(HttpMethod.POST, "/api/chaos/isolate", bearer, "{\"node\": \"" + replica + "\", \"seconds\": 301}", 400,
+          "between 1 and 300");
+      expect(HttpMethod.POST, "/api/chaos/isolate", bearer, "{\"node\": \"" + master + "\", \"seconds\": 5}", 409,
+          "is not a replica");
+      expect(HttpMethod.POST, "/api/chaos/isolate", bearer, "{\"node\": \"10.9.9.9:6379\", \"seconds\": 5}", 404,
+          "not a node");
+      expect(HttpMethod.POST, "/api/chaos/isolate", bearer, "{\"nodes\": [\"" + replica + "\"], \"seconds\": 5}", 400,
+          "\"nodes\" only applies to crash");
       expect(HttpMethod.POST, "/api/chaos/crash", bearer, "{\"node\": \"" + master + "\", \"mode\": \"force\"}", 400,
           "\"mode\" only applies to failover, not crash");
       expect(HttpMethod.POST, "/api/chaos/failover", bearer, "{\"node\": \"" + master + "\", \"mode\": \"now\"}", 400,
@@ -203,6 +213,44 @@ class ChaosEndpointIT {
     assertThat(recent.getString("id")).isEqualTo(accepted.getString("id"));
     await().atMost(FAILOVER).until(() -> "done".equals(get("/api/chaos").getJsonArray("actions")
         .getJsonObject(0).getString("status")));
+  }
+
+  /**
+   * A replica isolated for 4 s: its link to the master goes down and stays down (it is live and in the
+   * cluster the whole time), then comes back by itself; the master never changes, the writer loses
+   * nothing, and the replica's masterauth is what it was.
+   */
+  @Test
+  @Order(5)
+  void isolateCutsAReplicaOffFromItsMasterForAWhileAndNothingElse() throws Exception {
+    lab.cluster().awaitHealthy(FAILOVER).await(60, TimeUnit.SECONDS);
+    String master = masters().get(0);
+    String replica = replicaOf(master);
+    int replicaPort = Integer.parseInt(replica.substring(replica.lastIndexOf(':') + 1));
+    List<String> mastersBefore = masters();
+    long since = System.currentTimeMillis();
+    JsonObject accepted = post("/api/chaos/isolate", "{\"node\": \"" + replica + "\", \"seconds\": 4}", 202);
+    assertThat(accepted.getString("master")).isEqualTo(master);
+    assertThat(accepted.getString("method")).contains("masterauth", "after 4 s");
+    expect(HttpMethod.POST, "/api/chaos/isolate", "Bearer " + TOKEN, "{\"node\": \"" + replica + "\", \"seconds\": 2}",
+        409, "still in progress");
+    // Down while isolated (for longer than a reconnection takes: it keeps failing at AUTH)...
+    await().atMost(FAILOVER).until(() -> node(replica).map(n -> !n.linkUp() && n.reachable()
+        && n.linkDownSeconds() != null && n.linkDownSeconds() >= 2).orElse(false));
+    // ...and up again once the action is done.
+    await().atMost(FAILOVER).until(() -> "done".equals(get("/api/chaos").getJsonArray("actions")
+        .getJsonObject(0).getString("status")));
+    long doneAt = System.currentTimeMillis();
+    assertThat(doneAt - accepted.getLong("at")).isGreaterThanOrEqualTo(4000);
+    await().atMost(FAILOVER).until(() -> node(replica).map(n -> n.linkUp() && master.equals(n.master())).orElse(false));
+    assertThat(masters()).isEqualTo(mastersBefore);
+    assertThat(io.failoverlab.testsupport.RedisCli.at(replicaPort).run("CONFIG", "GET", "masterauth"))
+        .doesNotContain("failoverlab-isolated");
+    JsonObject totals = http.get(lab.writer().httpPort(), "127.0.0.1", "/stats").send().await(10, TimeUnit.SECONDS)
+        .bodyAsJsonObject().getJsonObject("totals");
+    assertThat(totals.getLong("lostWrites")).isZero();
+    assertThat(log.topology.stream().filter(event -> event.timestamp() >= since)
+        .noneMatch(event -> event.type() == TopologyEvent.Type.PROMOTED)).isTrue();
   }
 
   // ---- helpers

@@ -170,6 +170,10 @@ public final class MonitorVerticle extends VerticleBase {
     String node = action.action() == ChaosRequest.Action.FAILOVER && action.master() != null
         ? action.master() : action.node();
     tracker.faultInjected(action.toJson().put("node", node), action.at());
+    if (action.action() == ChaosRequest.Action.ISOLATE) {
+      // Nothing becomes unreachable: the shard has no suspect for the probe to watch.
+      return;
+    }
     if (action.nodes() != null) {
       action.nodes().forEach(each -> probe.watch(each, latestSnapshot));
     } else {

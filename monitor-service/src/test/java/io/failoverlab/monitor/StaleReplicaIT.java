@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.failoverlab.common.config.Env;
+import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.metrics.MetricsSetup;
@@ -23,17 +25,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A replica too stale to be elected (ports 7920-7925, node timeout 1000 ms, full coverage off): its
- * link to the master is cut (the master starts to require a password the replica does not have) with
- * cluster-replica-validity-factor 1 and repl-ping-replica-period 1 on the replica, so after 4 s its
- * data is older than 1000 x 1 + 1000 ms; then the master crashes. The masters agree it FAILed, the
+ * A replica too stale to be elected (ports 7920-7925, node timeout 1000 ms, full coverage off): it is
+ * cut off from its master by the kill endpoint's {@code isolate} action (through the event bus, as the
+ * drill sends it), with cluster-replica-validity-factor 1 and repl-ping-replica-period 1 on the
+ * replica, so after 4 s its data is older than 1000 x 1 + 1000 ms; then the master crashes. The masters agree it FAILed, the
  * replica refuses to be elected, the slots stay uncovered, and the incident says why; it closes when
  * the master comes back.
  */
 class StaleReplicaIT {
 
   private static final int BASE = 7920;
-  private static final String PASSWORD = "stale-replica-test-password";
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static TestCluster redis;
@@ -65,9 +66,10 @@ class StaleReplicaIT {
     String replica = ClusterView.replicaOf(monitor.latestSnapshot(), master);
     RedisCli.at(port(replica)).ok("CONFIG", "SET", "cluster-replica-validity-factor", "1");
     RedisCli.at(port(replica)).ok("CONFIG", "SET", "repl-ping-replica-period", "1");
-    // The replica has no password for it: every reconnection fails, its link stays down.
-    RedisCli.at(port(master)).ok("CONFIG", "SET", "requirepass", PASSWORD);
-    RedisCli.at(port(master)).password(PASSWORD).run("CLIENT", "KILL", "TYPE", "replica");
+    JsonObject accepted = redis.vertx().eventBus().<JsonObject>request(Addresses.CHAOS,
+        new ChaosRequest(ChaosRequest.Action.ISOLATE, replica, 30, "StaleReplicaIT").toJson())
+        .await(10, TimeUnit.SECONDS).body();
+    assertThat(accepted.getString("master")).isEqualTo(master);
     await().atMost(WAIT).until(() -> {
       NodeStatus node = ClusterView.node(monitor.latestSnapshot(), replica).orElseThrow();
       return !node.linkUp() && node.linkDownSeconds() != null && node.linkDownSeconds() >= 4;
@@ -89,7 +91,7 @@ class StaleReplicaIT {
     assertThat(ClusterView.node(monitor.latestSnapshot(), replica).orElseThrow().role()).isEqualTo("replica");
     assertThat(monitor.latestSnapshot().uncoveredSlots()).isPositive();
 
-    // The master comes back (without the password: CONFIG SET is not saved) and the incident closes.
+    // The master comes back and the incident closes (the replica is still cut off: it follows once that ends).
     redis.cluster().restart(port(master)).await(30, TimeUnit.SECONDS);
     IncidentReport closed = awaitIncident(report -> report.id().equals(incident.id()) && !report.open());
     assertThat(closed.promotedNode()).isNull();

@@ -7,6 +7,7 @@ import io.failoverlab.localcluster.LocalRedisCluster;
 import io.failoverlab.localcluster.NodeState;
 import io.failoverlab.monitor.chaos.ChaosRefusal;
 import io.failoverlab.monitor.chaos.FaultInjector;
+import io.failoverlab.monitor.chaos.ReplicaIsolation;
 import io.vertx.core.Future;
 import java.time.Duration;
 
@@ -30,6 +31,7 @@ public final class LocalClusterFaults implements FaultInjector {
       case HANG -> "SIGSTOP of the redis-server process, SIGCONT after " + seconds + " s";
       case FAILOVER -> "CLUSTER FAILOVER on the replica";
       case RESTART -> "start the redis-server process again with its nodes.conf";
+      case ISOLATE -> ReplicaIsolation.METHOD;
     };
   }
 
@@ -45,7 +47,7 @@ public final class LocalClusterFaults implements FaultInjector {
     NodeState state = local.state();
     boolean possible = switch (action) {
       case CRASH -> state == NodeState.RUNNING || state == NodeState.HUNG;
-      case HANG, FAILOVER -> state == NodeState.RUNNING;
+      case HANG, FAILOVER, ISOLATE -> state == NodeState.RUNNING;
       case RESTART -> state == NodeState.CRASHED;
     };
     if (!possible) {

@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * A request to inject a fault, as the kill endpoint and the drill send it (HTTP body, or a request on
  * {@link Addresses#CHAOS}). {@code node} is "host:port" or a node id of the discovered cluster;
- * {@code seconds} is how long a hang lasts (hang only); {@code mode} how a failover is forced (failover
+ * {@code seconds} is how long a hang or an isolation lasts (hang and isolate only); {@code mode} how a failover is forced (failover
  * only; null: the default, graceful one); {@code requestedBy} says who asked (for logs); {@code nodes}
  * instead of {@code node}: several nodes crashed at the same moment (crash only; null otherwise).
  */
@@ -67,7 +67,13 @@ public record ChaosRequest(Action action, String node, Integer seconds, Failover
     /** Graceful, loss-free promotion: CLUSTER FAILOVER on the named replica, or on the named master's replica. */
     FAILOVER,
     /** Start a crashed node again (lab only). */
-    RESTART;
+    RESTART,
+    /**
+     * A replica copies nothing from its master for {@code seconds} (its replication link is cut; it
+     * keeps answering and gossiping), so its data ages: crash the master meanwhile and a replica too
+     * stale to be elected refuses to take over.
+     */
+    ISOLATE;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);

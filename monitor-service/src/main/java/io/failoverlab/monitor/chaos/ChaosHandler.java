@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kill endpoint: {@code POST /api/chaos/{crash|hang|failover|restart}} with a JSON body
- * {@code {"node": "host:port" or node id, "seconds": n (hang only), "mode": "force" (failover only)}}, or
+ * The kill endpoint: {@code POST /api/chaos/{crash|hang|failover|restart|isolate}} with a JSON body
+ * {@code {"node": "host:port" or node id, "seconds": n (hang and isolate only), "mode": "force" (failover
+ * only)}}, or
  * for crash {@code {"nodes": [...]}} (several nodes at the same moment), and
  * {@code Authorization: Bearer <CHAOS_TOKEN>}; answers 202 with the action. {@code GET /api/chaos}
  * lists recent actions. Every refusal is a JSON error naming the problem, and every request is
@@ -70,7 +71,7 @@ public final class ChaosHandler {
     String actionName = rc.pathParam("action");
     Action action = Action.fromLabel(actionName);
     if (action == null) {
-      refuse(rc, 400, "unknown action '" + actionName + "': expected one of crash, hang, failover, restart");
+      refuse(rc, 400, "unknown action '" + actionName + "': expected one of crash, hang, failover, restart, isolate");
       return;
     }
     ChaosRequest request;
@@ -113,7 +114,7 @@ public final class ChaosHandler {
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {
         throw new ChaosRefusal(400, "unknown field '" + field + "': expected node (or, for crash, nodes) and, for "
-            + "hang, seconds, for failover, mode");
+            + "hang and isolate, seconds, for failover, mode");
       }
     }
     Object node = body.getValue("node");

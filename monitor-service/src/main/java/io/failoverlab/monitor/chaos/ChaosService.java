@@ -155,7 +155,7 @@ public final class ChaosService {
 
   private Plan plan(ChaosRequest request) {
     if (request.action() == null) {
-      throw new ChaosRefusal(400, "unknown action: expected one of crash, hang, failover, restart");
+      throw new ChaosRefusal(400, "unknown action: expected one of crash, hang, failover, restart, isolate");
     }
     if (request.nodes() != null && request.action() != Action.CRASH) {
       throw new ChaosRefusal(400, "\"nodes\" only applies to crash, not " + request.action().label());
@@ -167,16 +167,17 @@ public final class ChaosService {
       throw new ChaosRefusal(400, "missing \"node\": give host:port or a node id of the cluster");
     }
     int seconds = 0;
-    if (request.action() == Action.HANG) {
+    if (request.action() == Action.HANG || request.action() == Action.ISOLATE) {
       if (request.seconds() == null) {
-        throw new ChaosRefusal(400, "missing \"seconds\": how long the node hangs (1-" + MAX_HANG_SECONDS + ")");
+        throw new ChaosRefusal(400, "missing \"seconds\": how long the node " + (request.action() == Action.HANG
+            ? "hangs" : "stays cut off from its master") + " (1-" + MAX_HANG_SECONDS + ")");
       }
       seconds = request.seconds();
       if (seconds < 1 || seconds > MAX_HANG_SECONDS) {
         throw new ChaosRefusal(400, "\"seconds\" must be between 1 and " + MAX_HANG_SECONDS + ", got " + seconds);
       }
     } else if (request.seconds() != null) {
-      throw new ChaosRefusal(400, "\"seconds\" only applies to hang, not " + request.action().label());
+      throw new ChaosRefusal(400, "\"seconds\" only applies to hang and isolate, not " + request.action().label());
     }
     if (request.mode() != null && request.action() != Action.FAILOVER) {
       throw new ChaosRefusal(400, "\"mode\" only applies to failover, not " + request.action().label());
@@ -216,6 +217,15 @@ public final class ChaosService {
         yield new Plan(node, null, List.of(node.address()), method);
       }
       case FAILOVER -> failoverPlan(snapshot, node, method, mode);
+      case ISOLATE -> {
+        if (!"replica".equals(node.role()) || node.master() == null) {
+          throw new ChaosRefusal(409, "node " + node.address() + " is not a replica: only a replica can be cut off "
+              + "from its master (to cut a master off, hang it)");
+        }
+        requireReachable(node, request.action());
+        requireIdle(node.address());
+        yield new Plan(node, node.master(), List.of(node.address()), method + ", after " + seconds + " s");
+      }
     };
     faults.precheck(request.action(), HostAndPort.parse(plan.node.address()));
     return plan;
@@ -341,6 +351,8 @@ public final class ChaosService {
         case HANG -> faults.hang(node, action.seconds()).compose(frozen -> vertx.timer(action.seconds() * 1000L, TimeUnit.MILLISECONDS));
         case RESTART -> faults.restart(node);
         case FAILOVER -> failover(node, plan.mode);
+        case ISOLATE -> ReplicaIsolation.isolate(vertx, node, redis, faultTimeoutMs())
+            .compose(restore -> vertx.timer(action.seconds() * 1000L, TimeUnit.MILLISECONDS).compose(v -> restore.run()));
       };
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -351,7 +363,7 @@ public final class ChaosService {
   private Future<Void> failover(HostAndPort replica, FailoverMode mode) {
     NodeLink link = new NodeLink(vertx, replica, redis, false);
     long deadline = System.currentTimeMillis() + FAILOVER_DEADLINE_MS;
-    long timeoutMs = Math.max(redis.commandTimeoutMs(), RedisCommandFaults.FAULT_COMMAND_TIMEOUT_MS);
+    long timeoutMs = faultTimeoutMs();
     Request command = Request.cmd(Command.CLUSTER).arg("FAILOVER");
     if (mode != FailoverMode.DEFAULT) {
       command.arg(mode.name());
@@ -373,6 +385,11 @@ public final class ChaosService {
           }
           return vertx.timer(ROLE_POLL_MS, TimeUnit.MILLISECONDS).compose(v -> awaitMaster(link, deadline));
         });
+  }
+
+  /** A fault's own commands get a longer deadline than a client's (see RedisCommandFaults). */
+  private long faultTimeoutMs() {
+    return Math.max(redis.commandTimeoutMs(), RedisCommandFaults.FAULT_COMMAND_TIMEOUT_MS);
   }
 
   private void remember(JsonObject record) {

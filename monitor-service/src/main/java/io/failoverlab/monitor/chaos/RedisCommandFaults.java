@@ -44,6 +44,7 @@ public final class RedisCommandFaults implements FaultInjector {
       case HANG -> "DEBUG SLEEP " + seconds + " on the node";
       case FAILOVER -> "CLUSTER FAILOVER on the replica";
       case RESTART -> null;
+      case ISOLATE -> ReplicaIsolation.METHOD;
     };
   }
 
