@@ -22,9 +22,6 @@ import io.failoverlab.stack.Lab;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -54,23 +51,12 @@ import org.slf4j.LoggerFactory;
 public final class Drill {
 
   private static final Logger LOG = LoggerFactory.getLogger(Drill.class);
-  static final long CHAOS_SEND_TIMEOUT_MS = 10_000;
   /** The monitor stamps the action and the incident's faultInjectedAt together; this only absorbs skew. */
   static final long INCIDENT_MATCH_SLACK_MS = 2_000;
   static final Duration LAB_START_TIMEOUT = Duration.ofSeconds(180);
   static final Duration LAB_STOP_TIMEOUT = Duration.ofSeconds(60);
   private static final List<String> CLIENT_SERVICES = ServiceName.clientLabels();
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-
-  /** The monitor answered a chaos request with a refusal (HTTP-like status) or not at all (status -1). */
-  static final class ChaosRefused extends MeasurementFailure {
-    final int status;
-
-    ChaosRefused(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-  }
 
   /** The lab could not start: nothing was drilled, nothing is left running. */
   public static final class StartFailure extends Exception {
@@ -237,6 +223,7 @@ public final class Drill {
     private final Map<String, List<ClientOutcome>> clientOutcomes;
     private final Vertx oracleVertx;
     private final long[] pollIntervalMs;
+    private final ChaosSender sender;
 
     Session(Lab lab, EventRecorder recorder, List<FailoverRecord> rows, Map<String, List<ClientOutcome>> clientOutcomes,
             Vertx oracleVertx, long[] pollIntervalMs) {
@@ -246,6 +233,7 @@ public final class Drill {
       this.recorder = recorder;
       this.rows = rows;
       this.pollIntervalMs = pollIntervalMs;
+      this.sender = new ChaosSender(lab, options.phaseTimeout(), this::print);
     }
 
     void run() {
@@ -265,7 +253,12 @@ public final class Drill {
       print("drill: healthy: " + masters + " masters (shards " + String.join(" | ", shards) + "); "
           + options.failovers() + " x " + options.actionLabel() + ", target " + options.target());
       for (int index = 1; index <= options.failovers(); index++) {
-        failover(index, namedShard != null ? namedShard : ShardTargets.roundRobin(shards, index), masters);
+        String shard = namedShard != null ? namedShard : ShardTargets.roundRobin(shards, index);
+        if (options.scenario() != null) {
+          scenario(index, shard, shards, masters);
+        } else {
+          failover(index, shard, masters);
+        }
       }
       print("drill: " + rows.size() + " failovers completed");
       listener.drillDone(lab);
@@ -303,20 +296,7 @@ public final class Drill {
         clients.finish(index, kind.label(), options.clients().deadline(), options.phaseTimeout(), builder, step)
             .forEach((client, outcome) -> clientOutcomes.computeIfAbsent(client, c -> new ArrayList<>()).add(outcome));
       }
-      FailoverRecord row = builder.build();
-      rows.add(row);
-      IncidentReport.Durations d = incident.durations();
-      LOG.info("event=drill_failover index={} action={} target={} incident={} failed_node={} promoted_node={} "
-              + "detection_ms={} election_ms={} client_recovery_ms={} write_unavailability_ms={} lost_writes={} "
-              + "healthy_shard_errors={}", index, action.action().label(), choice.master(), incident.id(),
-          incident.failedNode(), incident.promotedNode(), d.detection(), d.election(), d.clientRecoveryAfterPromotion(),
-          d.writeUnavailability(), incident.lostWrites(), row.incidentHealthyShardErrors());
-      print(step + ": " + incident.id() + " closed: failed " + orDash(incident.failedNode()) + ", promoted "
-          + orDash(incident.promotedNode()) + "; detection " + ms(d.detection()) + ", election " + ms(d.election())
-          + ", client recovery " + ms(d.clientRecoveryAfterPromotion()) + ", write unavailability "
-          + ms(d.writeUnavailability()) + "; lost writes " + incident.lostWrites() + ", healthy-shard errors "
-          + row.incidentHealthyShardErrors());
-
+      FailoverRecord row = record(index, action.action().label(), choice.master(), incident, builder.build(), step);
       Long restoredAt = null;
       if (action.action() == ChaosRequest.Action.CRASH) {
         restoredAt = restart(action.node(), step);
@@ -325,6 +305,57 @@ public final class Drill {
       long healthyAt = System.currentTimeMillis();
       rows.set(rows.size() - 1, row.toBuilder().restored(restoredAt, healthyAt).build());
       listener.failoverDone(lab, rows.get(rows.size() - 1));
+    }
+
+    /**
+     * One round of a failure that does not end in one clean promotion ({@link ScenarioRound}): its
+     * row is its incident's (a promotion, two, or none), and every node it crashed is started again.
+     */
+    private void scenario(int index, String shard, List<String> shards, int masters) {
+      String step = "failover " + index + "/" + options.failovers() + " (" + options.scenario().label() + ")";
+      ShardTargets.Choice choice;
+      try {
+        choice = ShardTargets.current(lab.monitor().latestSnapshot(), shard);
+      } catch (IllegalStateException e) {
+        throw new MeasurementFailure(step + ": " + e.getMessage());
+      }
+      RedisSettings redis = RedisSettings.fromEnv(env.with(Map.of("REDIS_NODES",
+          String.join(",", lab.monitor().seeds()))));
+      ScenarioRound.Outcome outcome = new ScenarioRound(lab, options.phaseTimeout(), sender, recorder, redis,
+          this::print).run(options.scenario(), choice, shards, step);
+      ChaosAction action = outcome.fault();
+      IncidentReport incident = outcome.incident();
+      FailoverRecord.Fault fault = new FailoverRecord.Fault(options.scenario().label(), choice.master(), action.node(),
+          action.id(), action.method(), action.at());
+      FailoverRecord row = record(index, options.scenario().label(), choice.master(), incident,
+          FailoverRecord.builder(index, fault, choice.shard()).promoted(incident.promotedNode()).incident(incident)
+              .build(), step);
+      Long restoredAt = outcome.restoredAt();
+      for (String node : outcome.toRestart()) {
+        Long at = restart(node, step);
+        restoredAt = restoredAt == null ? at : restoredAt;
+      }
+      awaitHealthy(masters, "after " + step);
+      rows.set(rows.size() - 1, row.toBuilder().restored(restoredAt, System.currentTimeMillis()).build());
+      listener.failoverDone(lab, rows.get(rows.size() - 1));
+    }
+
+    /** Adds the round's row, logs it and prints its line. */
+    private FailoverRecord record(int index, String action, String target, IncidentReport incident, FailoverRecord row,
+                                  String step) {
+      rows.add(row);
+      IncidentReport.Durations d = incident.durations();
+      LOG.info("event=drill_failover index={} action={} target={} incident={} failed_node={} promoted_node={} "
+              + "detection_ms={} election_ms={} client_recovery_ms={} write_unavailability_ms={} lost_writes={} "
+              + "healthy_shard_errors={}", index, action, target, incident.id(),
+          incident.failedNode(), incident.promotedNode(), d.detection(), d.election(), d.clientRecoveryAfterPromotion(),
+          d.writeUnavailability(), incident.lostWrites(), row.incidentHealthyShardErrors());
+      print(step + ": " + incident.id() + " closed: failed " + orDash(incident.failedNode()) + ", promoted "
+          + orDash(incident.promotedNode()) + "; detection " + ms(d.detection()) + ", election " + ms(d.election())
+          + ", client recovery " + ms(d.clientRecoveryAfterPromotion()) + ", write unavailability "
+          + ms(d.writeUnavailability()) + "; lost writes " + incident.lostWrites() + ", healthy-shard errors "
+          + row.incidentHealthyShardErrors());
+      return row;
     }
 
     private Waits.Probe<IncidentReport> incidentClosed(ChaosAction action) {
@@ -339,63 +370,17 @@ public final class Drill {
       return Waits.Probe.ready(report);
     }
 
-    /** Starts the crashed node again; null when this runtime cannot (the health wait then says what is missing). */
-    private Long restart(String node, String step) {
-      try {
-        ChaosAction restart = chaos(new ChaosRequest(ChaosRequest.Action.RESTART, node, null, "drill"), step + " restart");
-        // The monitor answers once the restart has started; the node is back when it answers the monitor.
-        Await.result(Waits.untilReady(lab.vertx(), step + ": " + node + " answering again after restart",
-            options.phaseTimeout(), () -> reachable(node)), options.phaseTimeout().plusSeconds(5), step + ": restart");
-        print(step + ": restarted " + node + " [" + restart.id() + "]");
-        return System.currentTimeMillis();
-      } catch (ChaosRefused refused) {
-        if (refused.status == 501) {
-          print(step + ": " + node + " cannot be restarted from here (" + refused.getMessage()
-              + "); waiting for it to come back by other means (a restart policy, an operator)");
-          return null;
-        }
-        throw refused;
-      }
-    }
-
-    private Waits.Probe<Boolean> reachable(String node) {
-      TopologySnapshot snapshot = lab.monitor().latestSnapshot();
-      if (snapshot != null) {
-        for (TopologySnapshot.NodeStatus status : snapshot.nodes()) {
-          if (status.address().equals(node) && status.reachable()) {
-            return Waits.Probe.ready(true);
-          }
-        }
-      }
-      return Waits.Probe.notYet(node + " does not answer the monitor yet");
-    }
-
     /** The cluster and both clients ready for the next failover (see {@link HealthGate}). */
     private TopologySnapshot awaitHealthy(int masters, String when) {
       return HealthGate.await(lab, recorder, CLIENT_SERVICES, masters, options.phaseTimeout(), when, () -> null);
     }
 
     private ChaosAction chaos(ChaosRequest request, String step) {
-      DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(CHAOS_SEND_TIMEOUT_MS);
-      String what = request.action().label() + " " + request.node();
-      try {
-        Message<JsonObject> reply = lab.vertx().eventBus().<JsonObject>request(Addresses.CHAOS, request.toJson(), delivery)
-            .await(CHAOS_SEND_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
-        return ChaosAction.fromJson(reply.body());
-      } catch (ReplyException e) {
-        throw switch (e.failureType()) {
-          case NO_HANDLERS -> new ChaosRefused(-1, step + ": nothing serves " + Addresses.CHAOS
-              + " on the event bus: this monitor cannot inject faults");
-          case TIMEOUT -> new ChaosRefused(-1, step + ": the monitor did not answer the request to " + what
-              + " within " + CHAOS_SEND_TIMEOUT_MS + " ms");
-          default -> new ChaosRefused(e.failureCode(), step + ": the monitor refused to " + what + ": "
-              + e.failureCode() + " " + e.getMessage());
-        };
-      } catch (MeasurementFailure e) {
-        throw e;
-      } catch (Exception e) {
-        throw new ChaosRefused(-1, step + ": request to " + what + " failed: " + MeasurementFailure.messageOf(e));
-      }
+      return sender.send(request, step);
+    }
+
+    private Long restart(String node, String step) {
+      return sender.restart(node, step);
     }
 
     private void print(String line) {

@@ -51,10 +51,14 @@ public final class DrillCommand implements Callable<Integer> {
       description = "How many failovers (1-1000). Default: ${DEFAULT-VALUE}")
   int failovers;
 
-  @Option(names = "--action", defaultValue = "crash", paramLabel = "crash|hang|failover|mixed",
+  @Option(names = "--action", defaultValue = "crash",
+      paramLabel = "crash|hang|failover|mixed|two-masters|no-replica|stale-replica",
       description = "crash: the master's process dies; hang: it stops answering for --hang-seconds; "
           + "failover: graceful CLUSTER FAILOVER on its replica; mixed: crash, hang, failover in turn. "
-          + "Default: ${DEFAULT-VALUE}")
+          + "Failures without one clean promotion: two-masters: the master and the next shard's crashed at once "
+          + "(needs --masters 5 or more); no-replica: its replicas crashed first, so no failover is possible until "
+          + "it is restarted; stale-replica: its replicas cut off from it until too stale to be elected, then it "
+          + "crashes. Default: ${DEFAULT-VALUE}")
   String action;
 
   @Option(names = "--failover-mode", defaultValue = "default", paramLabel = "default|force|takeover",
@@ -129,9 +133,12 @@ public final class DrillCommand implements Callable<Integer> {
     Usage.requireRange(spec, "--failovers", failovers, 1, 1000);
     phaseTimeout.validate(spec);
     boolean mixed = action.equalsIgnoreCase("mixed");
-    ChaosRequest.Action chosen = mixed ? null : ChaosRequest.Action.fromLabel(action.toLowerCase(Locale.ROOT));
-    if (!mixed && (chosen == null || chosen == ChaosRequest.Action.RESTART)) {
-      throw Usage.error(spec, "Invalid value for option '--action': expected crash, hang, failover or mixed, got '" + action + "'");
+    Scenario scenario = Scenario.fromLabel(action);
+    ChaosRequest.Action chosen = mixed ? null : scenario != null ? ChaosRequest.Action.CRASH
+        : ChaosRequest.Action.fromLabel(action.toLowerCase(Locale.ROOT));
+    if (!mixed && (chosen == null || chosen == ChaosRequest.Action.RESTART || chosen == ChaosRequest.Action.ISOLATE)) {
+      throw Usage.error(spec, "Invalid value for option '--action': expected crash, hang, failover, mixed, two-masters, "
+          + "no-replica or stale-replica, got '" + action + "'");
     }
     List<ChaosRequest.Action> actions = mixed ? DrillOptions.MIXED : List.of(chosen);
     DrillTarget drillTarget;
@@ -176,7 +183,7 @@ public final class DrillCommand implements Callable<Integer> {
         seconds = DrillOptions.defaultHangSeconds(cluster.nodeTimeoutMs());
       }
     } else if (hangSeconds != null) {
-      throw Usage.error(spec, "Option '--hang-seconds' applies to --action hang or mixed only, not " + chosen.label());
+      throw Usage.error(spec, "Option '--hang-seconds' applies to --action hang or mixed only, not " + action.strip().toLowerCase(Locale.ROOT));
     }
     ChaosRequest.FailoverMode mode = ChaosRequest.FailoverMode.fromLabel(failoverMode.strip().toLowerCase(Locale.ROOT));
     if (mode == null) {
@@ -185,7 +192,7 @@ public final class DrillCommand implements Callable<Integer> {
     }
     if (mode != ChaosRequest.FailoverMode.DEFAULT && !actions.contains(ChaosRequest.Action.FAILOVER)) {
       throw Usage.error(spec, "Option '--failover-mode' applies to --action failover or mixed only, not "
-          + chosen.label());
+          + action.strip().toLowerCase(Locale.ROOT));
     }
     LabOptions lab = LabOptions.of(cluster, ports);
     if (drillTarget.node() != null && !external) {
@@ -198,9 +205,30 @@ public final class DrillCommand implements Callable<Integer> {
       }
     }
     Duration clientsDeadline = clientDeadline.validated(spec);
-    return new DrillOptions(failovers, actions, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
-        maxHealthyShardErrors, out, lab, nodes, phaseTimeout.duration(),
-        new DrillOptions.Clients(clients.resolve(spec, DrillCommand.class), clientsDeadline), mode);
+    DrillOptions.Clients clientsAsked = new DrillOptions.Clients(clients.resolve(spec, DrillCommand.class),
+        clientsDeadline);
+    if (!external && lab.clusterConfig().replicasPerMaster() == 0) {
+      throw Usage.error(spec, "Option '--replicas' 0 leaves no replica to fail over to: a drill needs 1 or more");
+    }
+    if (scenario != null) {
+      requireScenarioFits(scenario, clientsAsked, external ? null : lab.clusterConfig().masters());
+    }
+    DrillOptions options = new DrillOptions(failovers, actions, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
+        maxHealthyShardErrors, out, lab, nodes, phaseTimeout.duration(), clientsAsked, mode);
+    return scenario == null ? options : options.withScenario(scenario);
+  }
+
+  /** {@code masters}: of the local cluster, or null for an existing one (checked when the drill sees it). */
+  private void requireScenarioFits(Scenario scenario, DrillOptions.Clients clientsAsked, Integer masters) {
+    if (clientsAsked.any()) {
+      // The scorecard times each client's recovery after one promotion; these failures have none, or two.
+      throw Usage.error(spec, "Option '--clients' goes with crash, hang, failover or mixed, not --action "
+          + scenario.label());
+    }
+    if (scenario == Scenario.TWO_MASTERS && masters != null && masters < ScenarioRound.TWO_MASTERS_MIN_MASTERS) {
+      throw Usage.error(spec, "--action two-masters needs --masters " + ScenarioRound.TWO_MASTERS_MIN_MASTERS
+          + " or more: with " + masters + ", two crashed masters leave no majority to agree they failed");
+    }
   }
 
   private static boolean isLoopback(String host) {

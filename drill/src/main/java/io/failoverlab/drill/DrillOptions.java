@@ -21,6 +21,8 @@ import java.util.List;
  * @param clients           the clients under test run during the drill, and how long after the oracle
  *                          each may take to recover on the failed shard
  * @param failoverMode      how a failover action is done: default (graceful), force or takeover
+ * @param scenario          a failure that does not end in one clean promotion (its fault is a crash, so
+ *                          {@code actions} is crash), or null
  */
 public record DrillOptions(
     int failovers,
@@ -35,7 +37,8 @@ public record DrillOptions(
     String redisNodes,
     Duration phaseTimeout,
     Clients clients,
-    ChaosRequest.FailoverMode failoverMode) {
+    ChaosRequest.FailoverMode failoverMode,
+    Scenario scenario) {
 
   /** Clients under test during the drill ({@code --clients}); with any, an oracle times each failover too. */
   public record Clients(LabClients asked, Duration deadline) {
@@ -65,6 +68,15 @@ public record DrillOptions(
         lab, redisNodes, phaseTimeout, clients, ChaosRequest.FailoverMode.DEFAULT);
   }
 
+  /** Without a scenario. */
+  public DrillOptions(int failovers, List<ChaosRequest.Action> actions, Integer hangSeconds, DrillTarget target,
+                      Long maxUnavailabilityMs, Long maxLostWrites, Long maxHealthyShardErrors, Path outDir,
+                      LabOptions lab, String redisNodes, Duration phaseTimeout, Clients clients,
+                      ChaosRequest.FailoverMode failoverMode) {
+    this(failovers, actions, hangSeconds, target, maxUnavailabilityMs, maxLostWrites, maxHealthyShardErrors, outDir,
+        lab, redisNodes, phaseTimeout, clients, failoverMode, null);
+  }
+
   /** "--action mixed": the three faults in turn, so a long drill (the soak) meets each of them. */
   public static final List<ChaosRequest.Action> MIXED = List.of(ChaosRequest.Action.CRASH, ChaosRequest.Action.HANG,
       ChaosRequest.Action.FAILOVER);
@@ -74,6 +86,9 @@ public record DrillOptions(
     failoverMode = failoverMode == null ? ChaosRequest.FailoverMode.DEFAULT : failoverMode;
     if (actions.isEmpty()) {
       throw new IllegalArgumentException("at least one action");
+    }
+    if (scenario != null && !actions.equals(List.of(ChaosRequest.Action.CRASH))) {
+      throw new IllegalArgumentException("a scenario's fault is a crash, not " + actions);
     }
   }
 
@@ -92,9 +107,14 @@ public record DrillOptions(
     return actions.size() > 1;
   }
 
-  /** As the command line says it: the action's label, or "mixed". */
+  /** As the command line says it: the action's label, the scenario's, or "mixed". */
   public String actionLabel() {
-    return mixed() ? "mixed" : actions.get(0).label();
+    return scenario != null ? scenario.label() : mixed() ? "mixed" : actions.get(0).label();
+  }
+
+  public DrillOptions withScenario(Scenario value) {
+    return new DrillOptions(failovers, List.of(ChaosRequest.Action.CRASH), null, target, maxUnavailabilityMs,
+        maxLostWrites, maxHealthyShardErrors, outDir, lab, redisNodes, phaseTimeout, clients, failoverMode, value);
   }
 
   public boolean external() {
@@ -108,7 +128,7 @@ public record DrillOptions(
 
   public DrillOptions withThresholds(Long unavailabilityMs, Long lostWrites, Long healthyShardErrors) {
     return new DrillOptions(failovers, actions, hangSeconds, target, unavailabilityMs, lostWrites,
-        healthyShardErrors, outDir, lab, redisNodes, phaseTimeout, clients, failoverMode);
+        healthyShardErrors, outDir, lab, redisNodes, phaseTimeout, clients, failoverMode, scenario);
   }
 
   /** The settings as report.json shows them. */
@@ -129,6 +149,8 @@ public record DrillOptions(
       json.put("redisNodes", redisNodes);
     } else {
       json.put("cluster", "127.0.0.1:" + lab.portBase() + "-" + (lab.portBase() + lab.clusterConfig().nodeCount() - 1))
+          .put("masters", lab.clusterConfig().masters())
+          .put("replicasPerMaster", lab.clusterConfig().replicasPerMaster())
           .put("nodeTimeoutMs", lab.nodeTimeoutMs())
           .put("requireFullCoverage", lab.requireFullCoverage());
     }

@@ -39,6 +39,12 @@ class DrillCommandTest {
       "--max-lost-writes|lots|--max-lost-writes",
       "--node-timeout-ms|5|--node-timeout-ms",
       "--port-base|70000|--port-base",
+      "--port-base|55531|--port-base",
+      "--masters|2|--masters",
+      "--masters|17|--masters",
+      "--replicas|5|--replicas",
+      "--replicas|-1|--replicas",
+      "--action|isolate|--action",
       "--redis-nodes|not-an-address|--redis-nodes",
       "--phase-timeout-s|1|--phase-timeout-s"})
   void badValuesAreRefusedByName(String option, String value, String named) {
@@ -126,6 +132,33 @@ class DrillCommandTest {
         .containsExactly("crash", "hang", "failover", "crash");
     assertThat(run("--redis-nodes", "10.0.0.5:6379", "--action", "mixed")).isEqualTo(2);
     assertThat(err.toString()).contains("--hang-seconds");
+  }
+
+  @Test
+  void theFailuresWithoutOneCleanPromotionAreActionsWithTheirOwnLimits() {
+    DrillCommand command = new DrillCommand(new Env(Map.of()), lab -> { });
+    new CommandLine(command).parseArgs("--action", "two-masters", "--masters", "5", "--node-timeout-ms", "1000",
+        "--redis-nodes=");
+    DrillOptions options = command.options();
+    assertThat(options.scenario()).isEqualTo(Scenario.TWO_MASTERS);
+    assertThat(options.actionLabel()).isEqualTo("two-masters");
+    assertThat(options.actions()).containsExactly(io.failoverlab.common.contract.ChaosRequest.Action.CRASH);
+    assertThat(options.lab().clusterConfig().masters()).isEqualTo(5);
+    assertThat(options.toJson().getInteger("masters")).isEqualTo(5);
+
+    // Two of three (or four) masters down leave no majority: refused before anything starts.
+    assertThat(run("--action", "two-masters")).isEqualTo(2);
+    assertThat(err.toString()).contains("--masters 5 or more").contains("with 3");
+    assertThat(run("--action", "two-masters", "--masters", "4")).isEqualTo(2);
+    assertThat(err.toString()).contains("with 4");
+    // The scorecard times recovery after one promotion; these have none or two.
+    assertThat(run("--action", "no-replica", "--clients", "lettuce")).isEqualTo(2);
+    assertThat(err.toString()).contains("--clients").contains("not --action no-replica");
+    assertThat(run("--action", "stale-replica", "--hang-seconds", "5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--hang-seconds").contains("not stale-replica");
+    assertThat(run("--action", "crash", "--replicas", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--replicas").contains("no replica to fail over to");
+    assertThat(started).isFalse();
   }
 
   @Test

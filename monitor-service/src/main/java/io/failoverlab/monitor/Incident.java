@@ -48,6 +48,8 @@ final class Incident {
   private long lastChangeAt;
 
   private Long faultInjectedAt;
+  /** Why no replica took over, as last seen while the master was down (see {@link #explanation}). */
+  private List<String> whyNoFailover = List.of();
   private String faultNode;
   private String faultAction;
   /** Every node the fault acted on, for the explanation ("a and b" when several crashed at once). */
@@ -433,12 +435,20 @@ final class Incident {
     for (Promotion moved : promotions) {
       moves.add(new SlotMove(moved.slots(), moved.previousMaster(), moved.node()));
     }
+    // Every shard whose master failed or was replaced (two masters crashed at once: both), by its slots.
+    java.util.Set<String> failedShards = new java.util.HashSet<>();
+    if (failedShard != null) {
+      failedShards.add(failedShard);
+    }
+    promotions.forEach(moved -> failedShards.add(moved.slots()));
+    failedAt.keySet().stream().filter(node -> TopologyFacts.MASTER.equals(roleOf.get(node)))
+        .map(slotsOf::get).filter(java.util.Objects::nonNull).forEach(failedShards::add);
     Map<String, Long> healthyShardErrors = new TreeMap<>();
     errorsByServiceShard.forEach((service, byShard) -> {
       long count = 0;
       for (Map.Entry<String, Long> entry : byShard.entrySet()) {
         // No failed shard (a replica failed, clients failed on their own): every shard was healthy.
-        if (failedShard == null || !failedShard.equals(entry.getKey())) {
+        if (!failedShards.contains(entry.getKey())) {
           count += entry.getValue();
         }
       }
@@ -476,7 +486,7 @@ final class Incident {
 
   /**
    * What happened, in words, from the same facts as the milestones: the fault, who noticed, what the
-   * cluster agreed, which replica took over and how, or why none could.
+   * cluster agreed, which replica took over and how, or why none could (remembered: see whyNoFailover).
    */
   List<String> explanation(String failedNode, Milestones m) {
     List<String> lines = new ArrayList<>();
@@ -521,11 +531,20 @@ final class Incident {
         }
         lines.add(order.substring(0, order.length() - 1) + ".");
       }
-    } else if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && !hasLiveReplica(failedNode)) {
-      lines.add("No failover is possible: " + failedNode + " has no live replica; its slots stay uncovered until it "
-          + "returns, and the other shards keep serving (with cluster-require-full-coverage no).");
-    } else if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && m.failAgreedAt() != null) {
-      staleReplicas(failedNode, origin).forEach(lines::add);
+    } else {
+      List<String> why = new ArrayList<>();
+      if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && !hasLiveReplica(failedNode)) {
+        why.add("No failover is possible: " + failedNode + " has no live replica; its slots stay uncovered until it "
+            + "returns, and the other shards keep serving (with cluster-require-full-coverage no).");
+      } else if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && m.failAgreedAt() != null) {
+        why.addAll(staleReplicas(failedNode, origin));
+      }
+      // What was true while the master was down stays said once it is back (its replicas may be up
+      // and in sync again by the time the incident closes).
+      if (!why.isEmpty()) {
+        whyNoFailover = List.copyOf(why);
+      }
+      lines.addAll(whyNoFailover);
     }
     return lines;
   }

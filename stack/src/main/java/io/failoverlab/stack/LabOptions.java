@@ -33,7 +33,7 @@ public record LabOptions(
   /** As the command line gave them (the lab's and the drill's options). */
   public static LabOptions of(LocalClusterOptions cluster, ServicePortOptions ports) {
     return new LabOptions(cluster.portBase(), cluster.nodeTimeoutMs(), cluster.requireFullCoverage(), ports.httpHost(),
-        ports.monitorPort(), ports.writerPort(), ports.readerPort());
+        ports.monitorPort(), ports.writerPort(), ports.readerPort(), cluster.masters(), cluster.replicas());
   }
 
   public static LabOptions defaults() {

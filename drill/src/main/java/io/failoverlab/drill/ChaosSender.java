@@ -1,0 +1,102 @@
+package io.failoverlab.drill;
+
+import io.failoverlab.common.async.Waits;
+import io.failoverlab.common.contract.Addresses;
+import io.failoverlab.common.contract.ChaosAction;
+import io.failoverlab.common.contract.ChaosRequest;
+import io.failoverlab.common.contract.TopologySnapshot;
+import io.failoverlab.measure.Await;
+import io.failoverlab.measure.MeasurementFailure;
+import io.failoverlab.stack.Lab;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The drill's way to the monitor's kill endpoint: chaos requests on {@link Addresses#CHAOS} (the same
+ * validation as the HTTP endpoint, without its token: a local consumer), and restarting a crashed
+ * node until it answers the monitor again. Blocks the calling (drill) thread, never an event loop.
+ */
+final class ChaosSender {
+
+  static final long SEND_TIMEOUT_MS = 10_000;
+
+  /** The monitor answered a chaos request with a refusal (HTTP-like status) or not at all (status -1). */
+  static final class ChaosRefused extends MeasurementFailure {
+    final int status;
+
+    ChaosRefused(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  private final Lab lab;
+  private final Duration phaseTimeout;
+  private final Consumer<String> print;
+
+  ChaosSender(Lab lab, Duration phaseTimeout, Consumer<String> print) {
+    this.lab = lab;
+    this.phaseTimeout = phaseTimeout;
+    this.print = print;
+  }
+
+  /** Asks the monitor for {@code request}; the accepted action, or a {@link ChaosRefused} naming the step. */
+  ChaosAction send(ChaosRequest request, String step) {
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS);
+    String what = request.action().label() + " " + (request.node() != null ? request.node() : request.nodes());
+    try {
+      Message<JsonObject> reply = lab.vertx().eventBus().<JsonObject>request(Addresses.CHAOS, request.toJson(), delivery)
+          .await(SEND_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
+      return ChaosAction.fromJson(reply.body());
+    } catch (ReplyException e) {
+      throw switch (e.failureType()) {
+        case NO_HANDLERS -> new ChaosRefused(-1, step + ": nothing serves " + Addresses.CHAOS
+            + " on the event bus: this monitor cannot inject faults");
+        case TIMEOUT -> new ChaosRefused(-1, step + ": the monitor did not answer the request to " + what
+            + " within " + SEND_TIMEOUT_MS + " ms");
+        default -> new ChaosRefused(e.failureCode(), step + ": the monitor refused to " + what + ": "
+            + e.failureCode() + " " + e.getMessage());
+      };
+    } catch (MeasurementFailure e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ChaosRefused(-1, step + ": request to " + what + " failed: " + MeasurementFailure.messageOf(e));
+    }
+  }
+
+  /** Starts the crashed node again; null when this runtime cannot (the health wait then says what is missing). */
+  Long restart(String node, String step) {
+    try {
+      ChaosAction restart = send(new ChaosRequest(ChaosRequest.Action.RESTART, node, null, "drill"), step + " restart");
+      // The monitor answers once the restart has started; the node is back when it answers the monitor.
+      Await.result(Waits.untilReady(lab.vertx(), step + ": " + node + " answering again after restart",
+          phaseTimeout, () -> reachable(node)), phaseTimeout.plusSeconds(5), step + ": restart");
+      print.accept(step + ": restarted " + node + " [" + restart.id() + "]");
+      return System.currentTimeMillis();
+    } catch (ChaosRefused refused) {
+      if (refused.status == 501) {
+        print.accept(step + ": " + node + " cannot be restarted from here (" + refused.getMessage()
+            + "); waiting for it to come back by other means (a restart policy, an operator)");
+        return null;
+      }
+      throw refused;
+    }
+  }
+
+  private Waits.Probe<Boolean> reachable(String node) {
+    TopologySnapshot snapshot = lab.monitor().latestSnapshot();
+    if (snapshot != null) {
+      for (TopologySnapshot.NodeStatus status : snapshot.nodes()) {
+        if (status.address().equals(node) && status.reachable()) {
+          return Waits.Probe.ready(true);
+        }
+      }
+    }
+    return Waits.Probe.notYet(node + " does not answer the monitor yet");
+  }
+}

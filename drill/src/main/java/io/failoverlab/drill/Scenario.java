@@ -1,0 +1,38 @@
+package io.failoverlab.drill;
+
+import java.util.Locale;
+
+/**
+ * The failures that do not end in one clean promotion, as drill actions ({@code --action
+ * two-masters|no-replica|stale-replica}). Each is a crash of the target shard's master, prepared its
+ * own way through the kill endpoint; {@link ScenarioRound} runs them.
+ */
+public enum Scenario {
+  /** The target shard's master and the next shard's, crashed at the same moment: two elections, in some order. */
+  TWO_MASTERS("two-masters"),
+  /** The master's replicas crashed first, then the master: no failover is possible until it returns. */
+  NO_REPLICA("no-replica"),
+  /** The master's replicas cut off from it (isolate) until too stale to be elected, then the master crashed. */
+  STALE_REPLICA("stale-replica");
+
+  private final String label;
+
+  Scenario(String label) {
+    this.label = label;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  /** Null for any other text. */
+  public static Scenario fromLabel(String text) {
+    String wanted = text.strip().toLowerCase(Locale.ROOT);
+    for (Scenario scenario : values()) {
+      if (scenario.label.equals(wanted)) {
+        return scenario;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,126 @@
+package io.failoverlab.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.failoverlab.common.config.Env;
+import io.failoverlab.testsupport.Ports;
+import io.failoverlab.testsupport.TestDirs;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The drill's failures without one clean promotion, each one round on a real local cluster (node
+ * timeout 1000 ms): two masters crashed at once (5 x 1 on 7140-7149), a master whose replica is down
+ * and one whose replica is too stale (3 x 1 on 7160-7165). Reports stay in target/scenario-drill-it/.
+ */
+class ScenarioDrillIT {
+
+  private static final Path OUT = Path.of("target", "scenario-drill-it");
+
+  private record Run(int exit, String printed, String errors, JsonObject row, JsonObject report) {
+  }
+
+  private static Run drill(String name, String... args) throws Exception {
+    Path out = TestDirs.fresh(OUT.resolve(name));
+    Env env = new Env(Map.of("INCIDENT_QUIET_MS", "1500", "KEY_PREFIX", name + System.nanoTime()));
+    StringWriter printed = new StringWriter();
+    StringWriter errors = new StringWriter();
+    CommandLine command = new CommandLine(new DrillCommand(env, lab -> { }));
+    command.setOut(new PrintWriter(printed, true));
+    command.setErr(new PrintWriter(errors, true));
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(List.of("--node-timeout-ms", "1000", "--failovers", "1", "--redis-nodes=", "--out", out.toString()));
+    int exit = command.execute(all.toArray(String[]::new));
+    System.out.println("ScenarioDrillIT " + name + " output:\n" + printed);
+    JsonObject report = new JsonObject(Files.readString(out.resolve("report.json")));
+    JsonArray rows = report.getJsonArray("failovers");
+    return new Run(exit, printed.toString(), errors.toString(), rows.isEmpty() ? null : rows.getJsonObject(0), report);
+  }
+
+  private static List<String> explanation(JsonObject row) {
+    return row.getJsonArray("explanation").stream().map(String.class::cast).toList();
+  }
+
+  /** Both replicas elected, in an order the incident states, each after its own master's FAIL. */
+  @Test
+  void twoMastersCrashedAtOnceAreBothFailedOverAndTheIncidentSaysInWhichOrder() throws Exception {
+    Run run = drill("two-masters", "--action", "two-masters", "--masters", "5", "--port-base", "7140");
+    assertThat(run.exit()).as("exit; stderr %s", run.errors()).isZero();
+    Ports.assertFree(7140, 7149);
+    JsonObject row = run.row();
+    assertThat(row.getString("action")).isEqualTo("two-masters");
+    assertThat(row.getString("promotedNode")).isNotNull();
+    assertThat(row.getJsonObject("milestones").getLong("failAgreedAt")).isNotNull();
+    List<String> words = explanation(row);
+    assertThat(words.get(0)).startsWith("Fault injected: crash of ").contains("127.0.0.1:7140");
+    String order = words.stream().filter(line -> line.startsWith("Promotions, in order:")).findFirst()
+        .orElseThrow(() -> new AssertionError("no order of promotions in " + words));
+    // Two moves, each "X replaced Y ... (N ms after its FAIL)".
+    assertThat(order.split(" replaced ")).hasSize(3);
+    assertThat(order).contains("after its FAIL");
+    assertThat(row.getLong("lostWrites")).isZero();
+    // Both shards' errors are the failover's own: the three other shards stay (nearly) clean. (Counted
+    // against the first shard alone, the second's 2 000 errors were reported as healthy-shard errors.)
+    assertThat(row.getJsonArray("slotsMoved")).hasSize(2);
+    assertThat(row.getLong("healthyShardErrorsTotal")).isLessThan(50);
+    assertThat(run.printed()).contains("crashed 127.0.0.1:7140").contains("at the same moment");
+    assertThat(row.getLong("healthyAt")).isGreaterThanOrEqualTo(row.getLong("restoredAt"));
+  }
+
+  /**
+   * The replica crashed first, then the master: FAIL is agreed, nobody is promoted, the incident says no
+   * failover is possible; the drill restarts the master (empty: the lab keeps nothing on disk, so the
+   * writer counts its shard's writes lost) and then the replica, and the cluster is healthy again.
+   */
+  @Test
+  void aMasterWhoseReplicaIsDownIsNotFailedOverAndTheIncidentSaysSo() throws Exception {
+    Run run = drill("no-replica", "--action", "no-replica", "--port-base", "7160");
+    assertThat(run.exit()).as("exit; stderr %s", run.errors()).isZero();
+    Ports.assertFree(7160, 7165);
+    JsonObject row = run.row();
+    assertThat(row.getString("action")).isEqualTo("no-replica");
+    assertThat(row.getString("failedNode")).isEqualTo(row.getString("target"));
+    assertThat(row.getString("promotedNode")).isNull();
+    JsonObject m = row.getJsonObject("milestones");
+    assertThat(m.getLong("failAgreedAt")).isNotNull();
+    assertThat(m.getLong("promotedAt")).isNull();
+    assertThat(explanation(row)).anyMatch(line -> line.startsWith("No failover is possible: " + row.getString("target")
+        + " has no live replica"));
+    assertThat(run.printed()).contains("crashed replica").contains("first");
+    // Back only when the drill restarted it, after the FAIL.
+    assertThat(row.getLong("restoredAt")).isGreaterThan(m.getLong("failAgreedAt"));
+    assertThat(row.getLong("lostWrites")).as("the master came back empty").isPositive();
+  }
+
+  /**
+   * The replica cut off from its master until its data is older than Redis allows, then the master
+   * crashed: FAIL is agreed, the replica refuses to be elected (watched past the election it would
+   * have won), the incident says why; the drill restarts the master, and the replica follows it again
+   * once its isolation ends.
+   */
+  @Test
+  void aMasterWhoseReplicaIsTooStaleIsNotFailedOverAndTheIncidentSaysWhy() throws Exception {
+    Run run = drill("stale-replica", "--action", "stale-replica", "--port-base", "7160");
+    assertThat(run.exit()).as("exit; stderr %s", run.errors()).isZero();
+    Ports.assertFree(7160, 7165);
+    JsonObject row = run.row();
+    assertThat(row.getString("action")).isEqualTo("stale-replica");
+    assertThat(row.getString("promotedNode")).isNull();
+    JsonObject m = row.getJsonObject("milestones");
+    assertThat(m.getLong("failAgreedAt")).isNotNull();
+    assertThat(m.getLong("promotedAt")).isNull();
+    assertThat(explanation(row)).anyMatch(line -> line.startsWith("No failover has happened: replica ")
+        && line.contains("refuses to be elected"));
+    // Redis defaults (repl-ping-replica-period 10, validity factor 10) and node timeout 1000: 21 s.
+    assertThat(run.printed()).contains("too stale to be elected after 21000 ms");
+    assertThat(row.getLong("restoredAt")).isGreaterThan(m.getLong("failAgreedAt") + 2000);
+  }
+}
