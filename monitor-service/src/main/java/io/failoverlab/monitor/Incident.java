@@ -532,16 +532,16 @@ final class Incident {
         lines.add(order.substring(0, order.length() - 1) + ".");
       }
     } else {
-      List<String> why = new ArrayList<>();
-      if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && !hasLiveReplica(failedNode)) {
-        why.add("No failover is possible: " + failedNode + " has no live replica; its slots stay uncovered until it "
-            + "returns, and the other shards keep serving (with cluster-require-full-coverage no).");
-      } else if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && m.failAgreedAt() != null) {
-        why.addAll(staleReplicas(failedNode, origin));
-      }
-      // What was true while the master was down stays said once it is back (its replicas may be up
-      // and in sync again by the time the incident closes).
-      if (!why.isEmpty()) {
+      // Judged while the master is down; once it is back, what was true then stays said (its replicas
+      // may be up and in sync again by the time the incident closes).
+      if (latest == null || !answers(failedNode)) {
+        List<String> why = new ArrayList<>();
+        if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && !hasLiveReplica(failedNode)) {
+          why.add("No failover is possible: " + failedNode + " has no live replica; its slots stay uncovered until it "
+              + "returns, and the other shards keep serving (with cluster-require-full-coverage no).");
+        } else if (TopologyFacts.MASTER.equals(roleOf.get(failedNode)) && latest != null && m.failAgreedAt() != null) {
+          why.addAll(staleReplicas(failedNode, origin));
+        }
         whyNoFailover = List.copyOf(why);
       }
       lines.addAll(whyNoFailover);
@@ -567,6 +567,12 @@ final class Incident {
       }
     }
     return lines;
+  }
+
+  /** The node is in the latest view, reachable and not flagged failing. */
+  private boolean answers(String address) {
+    return latest.nodes().stream().anyMatch(node -> node.address().equals(address) && node.reachable()
+        && !TopologyFacts.failing(node));
   }
 
   private boolean hasLiveReplica(String master) {

@@ -207,6 +207,16 @@ class IncidentTrackerTest {
     cluster.r0 = reachable(cluster.r0);
     tracker.snapshot(cluster.at(T0 + 2500));
     assertThat(tracker.active().orElseThrow().explanation()).noneMatch(line -> line.startsWith("No failover"));
+
+    // Said while the master was down, it stays said once the master is back, whatever its replica does then.
+    cluster.r0 = unreachable(cluster.r0);
+    tracker.snapshot(cluster.at(T0 + 2600));
+    assertThat(tracker.active().orElseThrow().explanation()).anyMatch(line -> line.startsWith("No failover is possible"));
+    cluster.m0 = reachable(flagged(cluster.m0));
+    cluster.r0 = reachable(cluster.r0);
+    tracker.snapshot(cluster.at(T0 + 4000));
+    assertThat(tracker.active().orElseThrow().explanation()).last().asString()
+        .startsWith("No failover is possible: " + FAILED);
   }
 
   @Test
