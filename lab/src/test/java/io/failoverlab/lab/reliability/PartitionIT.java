@@ -176,15 +176,9 @@ class PartitionIT {
     lab.undeploy(lab.writer()).await(30, TimeUnit.SECONDS);
     JsonObject final_ = lab.writer().ledgerSnapshot();
     long writerLost = final_.getLong("lost");
-    long lostAtLeast = 0;
-    long lostAtMost = 0;
-    JsonObject keys = final_.getJsonObject("keys");
-    for (String key : keys.fieldNames()) {
-      JsonObject entry = keys.getJsonObject(key);
-      long value = counter(key);
-      lostAtLeast += Math.max(0, entry.getLong("acknowledged") - value);
-      lostAtMost += Math.max(0, entry.getLong("acknowledged") + entry.getLong("unknownOutcome") - value);
-    }
+    LostWritesCheck check = LostWritesCheck.of(final_, PartitionIT::counter);
+    long lostAtLeast = check.atLeast();
+    long lostAtMost = check.atMost();
     long probeAcked = probe.stream().filter(r -> r.value() != null).count();
     long probeLost = probeAcked - counter(probeKey);
 
