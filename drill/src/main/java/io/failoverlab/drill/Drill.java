@@ -70,6 +70,8 @@ public final class Drill {
   private final PrintWriter out;
   private final Listener listener;
   private final Timeline timeline = new Timeline(Timeline.DEFAULT_MAX_POINTS, Timeline.DEFAULT_MAX_MARKERS);
+  /** The server the drilled cluster runs ("redis 7.0.15"), once known; for the report. */
+  private volatile String server;
 
   /**
    * What a caller may look at along a drill (tests; the soak measures the lab's JVM between
@@ -168,7 +170,11 @@ public final class Drill {
     IncidentReport latest = recorder == null ? null : recorder.latestIncident();
     String clock = latest != null ? latest.clock() : DrillReport.DEFAULT_CLOCK;
     Long poll = latest != null ? Long.valueOf(latest.pollIntervalMs()) : pollIntervalMs[0] > 0 ? pollIntervalMs[0] : null;
-    return new DrillReport(options.toJson(), startedAt, System.currentTimeMillis(), error, clock, poll, rows,
+    JsonObject settings = options.toJson();
+    if (server != null) {
+      settings.put("server", server);
+    }
+    return new DrillReport(settings, startedAt, System.currentTimeMillis(), error, clock, poll, rows,
         ThresholdCheck.evaluate(options, rows), timeline.data(),
         new DrillReport.Clients(clientOutcomes, configurations));
   }
@@ -250,8 +256,10 @@ public final class Drill {
           throw new MeasurementFailure("--target " + options.target() + ": " + e.getMessage());
         }
       }
-      print("drill: healthy: " + masters + " masters (shards " + String.join(" | ", shards) + "); "
-          + options.failovers() + " x " + options.actionLabel() + ", target " + options.target());
+      server = ScenarioRound.serverOf(lab.vertx(), lab.monitor().seeds().get(0), redisSettings());
+      print("drill: healthy: " + masters + " masters (shards " + String.join(" | ", shards) + ")"
+          + (server == null ? "" : ", " + server) + "; " + options.failovers() + " x " + options.actionLabel()
+          + ", target " + options.target());
       for (int index = 1; index <= options.failovers(); index++) {
         String shard = namedShard != null ? namedShard : ShardTargets.roundRobin(shards, index);
         if (options.scenario() != null) {
@@ -275,8 +283,7 @@ public final class Drill {
       ChaosRequest.Action kind = options.actionOf(index);
       Integer seconds = kind == ChaosRequest.Action.HANG ? options.hangSeconds() : null;
       ClientsDuringFailover clients = lab.clients() == null ? null : ClientsDuringFailover.before(lab, oracleVertx,
-          RedisSettings.fromEnv(env.with(Map.of("REDIS_NODES", String.join(",", lab.monitor().seeds())))),
-          lab.monitor().latestSnapshot(), choice.master(), step);
+          redisSettings(), lab.monitor().latestSnapshot(), choice.master(), step);
       ChaosRequest.FailoverMode mode = kind == ChaosRequest.Action.FAILOVER ? options.failoverMode() : null;
       ChaosAction action = chaos(new ChaosRequest(kind, choice.master(), seconds, mode, "drill"), step);
       if (clients != null) {
@@ -319,9 +326,7 @@ public final class Drill {
       } catch (IllegalStateException e) {
         throw new MeasurementFailure(step + ": " + e.getMessage());
       }
-      RedisSettings redis = RedisSettings.fromEnv(env.with(Map.of("REDIS_NODES",
-          String.join(",", lab.monitor().seeds()))));
-      ScenarioRound.Outcome outcome = new ScenarioRound(lab, options.phaseTimeout(), sender, recorder, redis,
+      ScenarioRound.Outcome outcome = new ScenarioRound(lab, options.phaseTimeout(), sender, recorder, redisSettings(),
           this::print).run(options.scenario(), choice, shards, step);
       ChaosAction action = outcome.fault();
       IncidentReport incident = outcome.incident();
@@ -377,6 +382,11 @@ public final class Drill {
 
     private ChaosAction chaos(ChaosRequest request, String step) {
       return sender.send(request, step);
+    }
+
+    /** The cluster's settings as the services were given them, seeded with the nodes the monitor polls. */
+    private RedisSettings redisSettings() {
+      return RedisSettings.fromEnv(env.with(Map.of("REDIS_NODES", String.join(",", lab.monitor().seeds()))));
     }
 
     private Long restart(String node, String step) {

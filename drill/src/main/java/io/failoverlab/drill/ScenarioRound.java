@@ -251,6 +251,27 @@ final class ScenarioRound {
         : snapshot.nodes().stream().filter(n -> n.address().equals(address)).findFirst();
   }
 
+  /**
+   * What server the cluster runs, as {@code INFO server} of {@code node} says: "redis 7.0.15", or
+   * "valkey 8.1.0" (Valkey also reports a redis_version, for compatibility); null if it does not answer.
+   * Elections differ between them (Valkey 8.1 changed how replicas are ranked), so a report names it.
+   */
+  static String serverOf(io.vertx.core.Vertx vertx, String node, RedisSettings redis) {
+    NodeLink link = new NodeLink(vertx, HostAndPort.parse(node), redis, false);
+    try {
+      var reply = link.send(Request.cmd(Command.INFO).arg("server"), CONFIG_TIMEOUT_MS)
+          .await(CONFIG_TIMEOUT_MS + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      java.util.Map<String, String> info = io.failoverlab.common.topology.InfoParser.parse(reply.toString());
+      String name = info.getOrDefault("server_name", "redis");
+      String version = info.get(name + "_version");
+      return name + " " + (version != null ? version : info.getOrDefault("redis_version", "?"));
+    } catch (Exception e) {
+      return null;
+    } finally {
+      link.close();
+    }
+  }
+
   /** The replica's own settings (CONFIG GET): what the staleness limit is made of. */
   private Staleness staleness(String replica, String step) {
     NodeLink link = new NodeLink(lab.vertx(), HostAndPort.parse(replica), redis, false);

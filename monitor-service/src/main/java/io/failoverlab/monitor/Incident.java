@@ -56,6 +56,12 @@ final class Incident {
   private String faultTargets;
   private String faultMethod;
   private TopologySnapshot latest;
+  /**
+   * The cluster's current epoch in the first view this incident had, before any promotion. Every
+   * election, won or failed, takes the next epoch: the winners' config epochs, counted from here, show
+   * whether an election had to be retried.
+   */
+  private Long epochBefore;
   private Long firstClientErrorAt;
   private boolean firstClientErrorFromStats;
 
@@ -200,6 +206,9 @@ final class Incident {
    */
   void snapshot(TopologySnapshot snapshot) {
     latest = snapshot;
+    if (epochBefore == null && promotions.isEmpty()) {
+      epochBefore = snapshot.currentEpoch();
+    }
     if (!TopologyFacts.stable(snapshot)) {
       sawUnstable = true;
       clusterOkAt = null;
@@ -531,6 +540,10 @@ final class Incident {
         }
         lines.add(order.substring(0, order.length() - 1) + ".");
       }
+      String elections = elections();
+      if (elections != null) {
+        lines.add(elections);
+      }
     } else {
       // Judged while the master is down; once it is back, what was true then stays said (its replicas
       // may be up and in sync again by the time the incident closes).
@@ -567,6 +580,35 @@ final class Incident {
       }
     }
     return lines;
+  }
+
+  /**
+   * Whether the promotions' elections were each won at the first try, from their config epochs; null
+   * when this incident did not see the epochs before the first promotion.
+   */
+  private String elections() {
+    if (epochBefore == null || latest == null) {
+      return null;
+    }
+    List<Long> epochs = new ArrayList<>();
+    for (Promotion promotion : promotions) {
+      latest.nodes().stream().filter(node -> node.address().equals(promotion.node())).findFirst()
+          .ifPresent(node -> epochs.add(node.configEpoch()));
+    }
+    if (epochs.size() != promotions.size() || epochs.isEmpty()) {
+      return null;
+    }
+    long highest = epochs.stream().mapToLong(Long::longValue).max().orElseThrow();
+    long used = highest - epochBefore;
+    String taken = "config epoch" + (epochs.size() > 1 ? "s " : " ") + epochs.stream().sorted().map(String::valueOf)
+        .collect(java.util.stream.Collectors.joining(", ")) + " (the cluster's current epoch before: " + epochBefore
+        + ")";
+    if (used <= epochs.size()) {
+      return "Elections: the promotions took " + taken + ", one each: no election had to be retried at a new epoch.";
+    }
+    return "Elections: the promotions took " + taken + ", " + (used - epochs.size()) + " more than promotions: at "
+        + "least one election failed and was retried (a split vote, or votes that came too late; a replica tries "
+        + "again 4 x cluster-node-timeout, at least 4 s, after a failed attempt).";
   }
 
   /** The node is in the latest view, reachable and not flagged failing. */

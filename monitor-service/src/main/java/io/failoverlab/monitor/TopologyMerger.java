@@ -191,7 +191,19 @@ final class TopologyMerger {
     int masters = (int) nodes.stream().filter(TopologyFacts::liveMaster).count();
     int uncovered = TopologyFacts.uncovered(nodes).cardinality();
 
-    TopologySnapshot snapshot = new TopologySnapshot(timestamp, pollIntervalMs, clusterState, masters, uncovered, nodes);
+    Long currentEpoch = null;
+    for (NodeReply reply : byId.values()) {
+      try {
+        String epoch = reply.clusterInfo().get("cluster_current_epoch");
+        if (epoch != null) {
+          currentEpoch = Math.max(currentEpoch == null ? 0 : currentEpoch, Long.parseLong(epoch.strip()));
+        }
+      } catch (NumberFormatException e) {
+        // A node that reports no number has no say in it.
+      }
+    }
+    TopologySnapshot snapshot = new TopologySnapshot(timestamp, pollIntervalMs, clusterState, masters, uncovered, nodes,
+        currentEpoch);
     return new MergedTopology(snapshot, stateByNode, listed, idByPolledAddress);
   }
 

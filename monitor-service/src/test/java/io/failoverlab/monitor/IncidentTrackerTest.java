@@ -76,9 +76,14 @@ class IncidentTrackerTest {
     tracker.snapshot(cluster.at(at));
   }
 
+  /** The replica won its election at the first try: the config epoch after the highest (3). */
   private void promotedAndStable(long at) {
+    promotedAndStable(at, 4);
+  }
+
+  private void promotedAndStable(long at, long epoch) {
     cluster.m0 = withoutSlots(flagged(cluster.m0, "fail"));
-    cluster.r0 = promoted(cluster.r0, SHARD_A, 7);
+    cluster.r0 = promoted(cluster.r0, SHARD_A, epoch);
     tracker.snapshot(cluster.at(at));
   }
 
@@ -161,7 +166,22 @@ class IncidentTrackerTest {
         "Fault injected: crash of " + FAILED + ".",
         "master " + FAILED + " (slots " + SHARD_A + ") was flagged PFAIL +1503 ms (first by 10.0.0.1:7001).",
         "The masters agreed it FAILed +2311 ms (first seen at 10.0.0.1:7002).",
-        "Replica " + REPLICA + " took writes for its slots +3012 ms, 701 ms after FAIL (replica delay and election).");
+        "Replica " + REPLICA + " took writes for its slots +3012 ms, 701 ms after FAIL (replica delay and election).",
+        "Elections: the promotions took config epoch 4 (the cluster's current epoch before: 3), one each: no election had to be "
+            + "retried at a new epoch.");
+  }
+
+  /** Epochs used up beyond one per promotion: an election failed (a split vote) and was tried again. */
+  @Test
+  void aPromotionThatTookMoreEpochsThanElectionsWonSaysAnElectionWasRetried() {
+    tracker.faultInjected(new JsonObject().put("action", "crash").put("node", FAILED), T0);
+    unstable(T0 + 200);
+    tracker.topologyEvent(nodeEvent(Type.NODE_FAIL, T0 + 2400, FAILED, "master", SHARD_A));
+    tracker.topologyEvent(promotion(T0 + 7600));
+    promotedAndStable(T0 + 7600, 5);
+    assertThat(tracker.active().orElseThrow().explanation()).last().asString()
+        .startsWith("Elections: the promotions took config epoch 5 (the cluster's current epoch before: 3), 1 more than promotions: "
+            + "at least one election failed and was retried");
   }
 
   @Test

@@ -5,14 +5,25 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The monitor's merged picture of the cluster after one poll of every node. */
+/**
+ * The monitor's merged picture of the cluster after one poll of every node. {@code currentEpoch}: the
+ * highest cluster_current_epoch any node reported (every election, won or failed, takes the next
+ * one), or null when none did.
+ */
 public record TopologySnapshot(
     long timestamp,
     long pollIntervalMs,
     String clusterState,
     int masters,
     int uncoveredSlots,
-    List<NodeStatus> nodes) {
+    List<NodeStatus> nodes,
+    Long currentEpoch) {
+
+  /** Without the cluster's current epoch (tests, and views built from others). */
+  public TopologySnapshot(long timestamp, long pollIntervalMs, String clusterState, int masters, int uncoveredSlots,
+                          List<NodeStatus> nodes) {
+    this(timestamp, pollIntervalMs, clusterState, masters, uncoveredSlots, nodes, null);
+  }
 
   /**
    * One node. {@code role}: master, replica or unknown. {@code flags}: the union of what the nodes
@@ -88,6 +99,7 @@ public record TopologySnapshot(
         .put("clusterState", clusterState)
         .put("masters", masters)
         .put("uncoveredSlots", uncoveredSlots)
+        .put("currentEpoch", currentEpoch)
         .put("nodes", list);
   }
 
@@ -103,6 +115,7 @@ public record TopologySnapshot(
         json.getString("clusterState"),
         json.getInteger("masters"),
         json.getInteger("uncoveredSlots"),
-        nodes);
+        nodes,
+        json.getLong("currentEpoch"));
   }
 }
