@@ -239,7 +239,7 @@ class BadInputIT {
     String master = mastersBefore.get(0);
     String masterPort = master.substring(master.lastIndexOf(':') + 1);
     Map<String, String> bodies = Map.of("crash", json(master), "hang", "{\"node\": \"" + master + "\", \"seconds\": 3}",
-        "failover", json(master), "restart", json(master));
+        "failover", json(master), "restart", json(master), "isolate", "{\"node\": \"" + master + "\", \"seconds\": 3}");
     for (var entry : bodies.entrySet()) {
       Endpoint endpoint = new Endpoint("monitor", "POST", "/api/chaos/" + entry.getKey());
       String body = entry.getValue();
@@ -266,10 +266,11 @@ class BadInputIT {
           "127.0.0.1:0" + masterPort, "127.0.0.1:" + masterPort + "x", "127.0.0.1:" + (Integer.parseInt(masterPort) + 10000),
           "127.0.0.1", "redis://" + master, master + "/", "0123456789abcdef0123456789abcdef01234567",
           nodeId(master).substring(0, 8), nodeId(master).toUpperCase(java.util.Locale.ROOT), "*", "");
-      for (String action : List.of("crash", "hang", "failover", "restart")) {
+      for (String action : List.of("crash", "hang", "failover", "restart", "isolate")) {
         for (String node : outside) {
           Endpoint endpoint = new Endpoint("monitor", "POST", "/api/chaos/" + action);
-          String body = new JsonObject().put("node", node).put("seconds", action.equals("hang") ? 3 : null).encode();
+          boolean timed = action.equals("hang") || action.equals("isolate");
+          String body = new JsonObject().put("node", node).put("seconds", timed ? 3 : null).encode();
           RawHttp.Answer answer = expectError(endpoint, RawHttp.request("POST", endpoint.path(), body,
               "Authorization: Bearer " + TOKEN), node.isEmpty() ? 400 : 404);
           assertThat(answer.jsonError().getString("error")).as("%s %s", action, node)
@@ -325,7 +326,7 @@ class BadInputIT {
         "/live/main.js", "/live/style.css", "/eventbus/info")) {
       list.add(new Endpoint("monitor", "GET", path));
     }
-    for (String action : List.of("crash", "hang", "failover", "restart", "explode")) {
+    for (String action : List.of("crash", "hang", "failover", "restart", "isolate", "explode")) {
       list.add(new Endpoint("monitor", "POST", "/api/chaos/" + action));
     }
     return list;
