@@ -187,6 +187,6 @@ final class TopologyDiff {
           node.slots(), true, true, node.configEpoch()));
     }
     return new TopologySnapshot(snapshot.timestamp(), snapshot.pollIntervalMs(), TopologyFacts.STATE_OK,
-        snapshot.masters(), 0, nodes, snapshot.currentEpoch());
+        snapshot.masters(), 0, nodes, snapshot.currentEpoch(), snapshot.openSlots());
   }
 }

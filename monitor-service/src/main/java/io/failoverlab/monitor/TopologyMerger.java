@@ -203,8 +203,32 @@ final class TopologyMerger {
       }
     }
     TopologySnapshot snapshot = new TopologySnapshot(timestamp, pollIntervalMs, clusterState, masters, uncovered, nodes,
-        currentEpoch);
+        currentEpoch, openSlots(byId, addressById));
     return new MergedTopology(snapshot, stateByNode, listed, idByPolledAddress);
+  }
+
+  /**
+   * Slots in the middle of a move, as each node that answered says of itself (only a node's own line
+   * shows them), ordered by slot then node.
+   */
+  private static List<TopologySnapshot.OpenSlot> openSlots(Map<String, NodeReply> byId,
+                                                           Map<String, HostAndPort> addressById) {
+    List<TopologySnapshot.OpenSlot> open = new ArrayList<>();
+    for (NodeReply reply : byId.values()) {
+      for (ClusterNode line : reply.view() == null ? List.<ClusterNode>of() : reply.view()) {
+        if (!line.myself()) {
+          continue;
+        }
+        for (ClusterNode.OpenSlot slot : line.openSlots()) {
+          HostAndPort peer = addressById.get(slot.peerId());
+          open.add(new TopologySnapshot.OpenSlot(slot.slot(), reply.address().toString(),
+              slot.importing() ? TopologySnapshot.OpenSlot.IMPORTING : TopologySnapshot.OpenSlot.MIGRATING,
+              peer == null ? slot.peerId() : peer.toString()));
+        }
+      }
+    }
+    open.sort(Comparator.comparingInt(TopologySnapshot.OpenSlot::slot).thenComparing(TopologySnapshot.OpenSlot::node));
+    return open;
   }
 
   /**

@@ -73,7 +73,7 @@ final class TestTopology {
     // As a real cluster after its last election: the current epoch is the highest config epoch.
     long currentEpoch = list.stream().mapToLong(NodeStatus::configEpoch).max().orElse(0);
     return new TopologySnapshot(at, 200, state, masters, TopologyFacts.uncovered(list).cardinality(), list,
-        currentEpoch);
+        currentEpoch, List.of());
   }
 
   /** Three masters (7000-7002) and their replicas (7003 follows 7000, 7004 7001, 7005 7002). */

@@ -8,6 +8,8 @@ import io.failoverlab.localcluster.NodeState;
 import io.failoverlab.monitor.chaos.ChaosRefusal;
 import io.failoverlab.monitor.chaos.FaultInjector;
 import io.failoverlab.monitor.chaos.ReplicaIsolation;
+import io.failoverlab.monitor.chaos.SlotMigration;
+import io.failoverlab.monitor.chaos.SlotRepair;
 import io.vertx.core.Future;
 import java.time.Duration;
 
@@ -32,6 +34,8 @@ public final class LocalClusterFaults implements FaultInjector {
       case FAILOVER -> "CLUSTER FAILOVER on the replica";
       case RESTART -> "start the redis-server process again with its nodes.conf";
       case ISOLATE -> ReplicaIsolation.METHOD;
+      case MIGRATE -> SlotMigration.METHOD;
+      case FIX -> SlotRepair.METHOD;
     };
   }
 
@@ -47,7 +51,7 @@ public final class LocalClusterFaults implements FaultInjector {
     NodeState state = local.state();
     boolean possible = switch (action) {
       case CRASH -> state == NodeState.RUNNING || state == NodeState.HUNG;
-      case HANG, FAILOVER, ISOLATE -> state == NodeState.RUNNING;
+      case HANG, FAILOVER, ISOLATE, MIGRATE, FIX -> state == NodeState.RUNNING;
       case RESTART -> state == NodeState.CRASHED;
     };
     if (!possible) {

@@ -26,6 +26,8 @@ public final class Addresses {
   public static final String CHAOS = "failoverlab.chaos";
   /** Publish, {@link ChaosAction}: a fault is being injected (incidents show it as "fault injected"). */
   public static final String CHAOS_ACTION = "failoverlab.chaos.action";
+  /** Publish, {@link MigrationProgress}: a migrate action moved a slot, finished, or stopped on an error. */
+  public static final String MIGRATION_PROGRESS = "failoverlab.migration.progress";
   /** Request/reply, prefix + service instance id: readiness probe of the event bus itself. */
   public static final String HEALTH_PING_PREFIX = "failoverlab.health.ping.";
 

@@ -17,12 +17,21 @@ import java.util.List;
  * @param method     how it is done in this runtime ("SIGKILL of the redis-server process", "DEBUG SLEEP 5")
  * @param at         epoch ms (monitor clock) when the action was started
  * @param nodes      every node acted on when several were crashed at once ({@code node} is the first), else null
+ * @param to         migrate: the master the slots go to ("host:port"); else null
+ * @param slots      migrate: the slots moved ("100-199,300"); fix: the open slots it closes; else null
  */
 public record ChaosAction(String id, ChaosRequest.Action action, String node, String nodeId, String master, String target,
-                          Integer seconds, String method, String requestedBy, long at, List<String> nodes) {
+                          Integer seconds, String method, String requestedBy, long at, List<String> nodes, String to,
+                          String slots) {
 
   public ChaosAction {
     nodes = nodes == null ? null : List.copyOf(nodes);
+  }
+
+  /** Any action but a migration. */
+  public ChaosAction(String id, ChaosRequest.Action action, String node, String nodeId, String master, String target,
+                     Integer seconds, String method, String requestedBy, long at, List<String> nodes) {
+    this(id, action, node, nodeId, master, target, seconds, method, requestedBy, at, nodes, null, null);
   }
 
   /** Every node acted on. */
@@ -42,7 +51,9 @@ public record ChaosAction(String id, ChaosRequest.Action action, String node, St
         .put("method", method)
         .put("requestedBy", requestedBy)
         .put("at", at)
-        .put("nodes", nodes == null ? null : new JsonArray(nodes));
+        .put("nodes", nodes == null ? null : new JsonArray(nodes))
+        .put("to", to)
+        .put("slots", slots);
   }
 
   public static ChaosAction fromJson(JsonObject json) {
@@ -51,6 +62,7 @@ public record ChaosAction(String id, ChaosRequest.Action action, String node, St
         json.getInteger("seconds"),
         json.getString("method"), json.getString("requestedBy"), json.getLong("at"),
         json.getJsonArray("nodes") == null ? null
-            : json.getJsonArray("nodes").stream().map(String::valueOf).toList());
+            : json.getJsonArray("nodes").stream().map(String::valueOf).toList(),
+        json.getString("to"), json.getString("slots"));
   }
 }

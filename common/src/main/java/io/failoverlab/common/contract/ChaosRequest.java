@@ -10,10 +10,18 @@ import java.util.Locale;
  * {@link Addresses#CHAOS}). {@code node} is "host:port" or a node id of the discovered cluster;
  * {@code seconds} is how long a hang or an isolation lasts (hang and isolate only); {@code mode} how a failover is forced (failover
  * only; null: the default, graceful one); {@code requestedBy} says who asked (for logs); {@code nodes}
- * instead of {@code node}: several nodes crashed at the same moment (crash only; null otherwise).
+ * instead of {@code node}: several nodes crashed at the same moment (crash only; null otherwise);
+ * {@code migration}: where slots go and which (migrate only; null otherwise).
  */
 public record ChaosRequest(Action action, String node, Integer seconds, FailoverMode mode, String requestedBy,
-                           List<String> nodes) {
+                           List<String> nodes, Migration migration) {
+
+  /**
+   * The slots a {@code migrate} moves from {@code node} to {@code to} ("host:port" or node id):
+   * {@code slots} ("100-199,300") or the first {@code count} slots {@code node} owns, one of the two.
+   */
+  public record Migration(String to, String slots, Integer count) {
+  }
 
   public ChaosRequest {
     nodes = nodes == null ? null : List.copyOf(nodes);
@@ -21,12 +29,23 @@ public record ChaosRequest(Action action, String node, Integer seconds, Failover
 
   /** Without a failover mode: every action but a forced failover. */
   public ChaosRequest(Action action, String node, Integer seconds, String requestedBy) {
-    this(action, node, seconds, null, requestedBy, null);
+    this(action, node, seconds, null, requestedBy, null, null);
   }
 
   /** One node. */
   public ChaosRequest(Action action, String node, Integer seconds, FailoverMode mode, String requestedBy) {
-    this(action, node, seconds, mode, requestedBy, null);
+    this(action, node, seconds, mode, requestedBy, null, null);
+  }
+
+  /** Several nodes, as {@code nodes}. */
+  public ChaosRequest(Action action, String node, Integer seconds, FailoverMode mode, String requestedBy,
+                      List<String> nodes) {
+    this(action, node, seconds, mode, requestedBy, nodes, null);
+  }
+
+  /** Slots moved from {@code from} to {@code to}, with their keys. */
+  public static ChaosRequest migrate(String from, Migration migration, String requestedBy) {
+    return new ChaosRequest(Action.MIGRATE, from, null, null, requestedBy, null, migration);
   }
 
   /** Several nodes crashed at once. */
@@ -73,7 +92,17 @@ public record ChaosRequest(Action action, String node, Integer seconds, Failover
      * keeps answering and gossiping), so its data ages: crash the master meanwhile and a replica too
      * stale to be elected refuses to take over.
      */
-    ISOLATE;
+    ISOLATE,
+    /**
+     * Slots move from {@code node} to another master with their keys, step by step as redis-cli
+     * --cluster reshard moves them (IMPORTING/MIGRATING, MIGRATE in batches, SETSLOT NODE everywhere).
+     */
+    MIGRATE,
+    /**
+     * Slots left open by an interrupted migration are closed (redis-cli --cluster fix): each is
+     * finished where both sides live, else given back to the node that owns it.
+     */
+    FIX;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -97,6 +126,9 @@ public record ChaosRequest(Action action, String node, Integer seconds, Failover
         .put("seconds", seconds)
         .put("mode", mode == null ? null : mode.label())
         .put("nodes", nodes == null ? null : new JsonArray(nodes))
+        .put("to", migration == null ? null : migration.to())
+        .put("slots", migration == null ? null : migration.slots())
+        .put("count", migration == null ? null : migration.count())
         .put("requestedBy", requestedBy);
   }
 
@@ -115,7 +147,20 @@ public record ChaosRequest(Action action, String node, Integer seconds, Failover
       }
       nodes = array.stream().map(String.class::cast).toList();
     }
+    Migration migration = null;
+    if (json.getValue("to") != null || json.getValue("slots") != null || json.getValue("count") != null) {
+      if (json.getValue("to") != null && !(json.getValue("to") instanceof String)) {
+        throw new IllegalArgumentException("\"to\" must be a string (host:port or node id)");
+      }
+      if (json.getValue("slots") != null && !(json.getValue("slots") instanceof String)) {
+        throw new IllegalArgumentException("\"slots\" must be a string of slots and ranges, e.g. \"100-199,300\"");
+      }
+      if (json.getValue("count") != null && !(json.getValue("count") instanceof Integer)) {
+        throw new IllegalArgumentException("\"count\" must be a whole number of slots");
+      }
+      migration = new Migration(json.getString("to"), json.getString("slots"), json.getInteger("count"));
+    }
     return new ChaosRequest(Action.fromLabel(json.getString("action")), json.getString("node"),
-        json.getInteger("seconds"), failoverMode, json.getString("requestedBy"), nodes);
+        json.getInteger("seconds"), failoverMode, json.getString("requestedBy"), nodes, migration);
   }
 }

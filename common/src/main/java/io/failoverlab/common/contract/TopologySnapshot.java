@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The monitor's merged picture of the cluster after one poll of every node. {@code currentEpoch}: the
  * highest cluster_current_epoch any node reported (every election, won or failed, takes the next
- * one), or null when none did.
+ * one), or null when none did. {@code openSlots}: slots in the middle of a move, as the nodes
+ * moving them report them (empty when none: the normal state).
  */
 public record TopologySnapshot(
     long timestamp,
@@ -17,12 +18,33 @@ public record TopologySnapshot(
     int masters,
     int uncoveredSlots,
     List<NodeStatus> nodes,
-    Long currentEpoch) {
+    Long currentEpoch,
+    List<OpenSlot> openSlots) {
 
   /** Without the cluster's current epoch (tests, and views built from others). */
   public TopologySnapshot(long timestamp, long pollIntervalMs, String clusterState, int masters, int uncoveredSlots,
                           List<NodeStatus> nodes) {
-    this(timestamp, pollIntervalMs, clusterState, masters, uncoveredSlots, nodes, null);
+    this(timestamp, pollIntervalMs, clusterState, masters, uncoveredSlots, nodes, null, List.of());
+  }
+
+  /**
+   * A slot a node is moving: {@code state} "migrating" (its keys are going to {@code peer}) or
+   * "importing" (coming from {@code peer}). {@code peer} is "host:port", or the node id when the
+   * monitor does not know its address.
+   */
+  public record OpenSlot(int slot, String node, String state, String peer) {
+
+    public static final String MIGRATING = "migrating";
+    public static final String IMPORTING = "importing";
+
+    public JsonObject toJson() {
+      return new JsonObject().put("slot", slot).put("node", node).put("state", state).put("peer", peer);
+    }
+
+    public static OpenSlot fromJson(JsonObject json) {
+      return new OpenSlot(json.getInteger("slot"), json.getString("node"), json.getString("state"),
+          json.getString("peer"));
+    }
   }
 
   /**
@@ -88,6 +110,7 @@ public record TopologySnapshot(
 
   public TopologySnapshot {
     nodes = List.copyOf(nodes);
+    openSlots = openSlots == null ? List.of() : List.copyOf(openSlots);
   }
 
   public JsonObject toJson() {
@@ -100,6 +123,7 @@ public record TopologySnapshot(
         .put("masters", masters)
         .put("uncoveredSlots", uncoveredSlots)
         .put("currentEpoch", currentEpoch)
+        .put("openSlots", new JsonArray(openSlots.stream().map(OpenSlot::toJson).toList()))
         .put("nodes", list);
   }
 
@@ -116,6 +140,8 @@ public record TopologySnapshot(
         json.getInteger("masters"),
         json.getInteger("uncoveredSlots"),
         nodes,
-        json.getLong("currentEpoch"));
+        json.getLong("currentEpoch"),
+        json.getJsonArray("openSlots", new JsonArray()).stream().map(JsonObject.class::cast).map(OpenSlot::fromJson)
+            .toList());
   }
 }

@@ -7,6 +7,8 @@ import java.util.Set;
 /**
  * One line of CLUSTER NODES: how the node that answered sees a node (possibly itself).
  * {@code address} is null when the line has no usable address (a node in handshake, "noaddr").
+ * {@code openSlots}: slots this node is migrating or importing; a node shows them on its own
+ * ("myself") line only.
  */
 public record ClusterNode(
     String id,
@@ -15,7 +17,44 @@ public record ClusterNode(
     String masterId,
     long configEpoch,
     boolean linkConnected,
-    List<SlotRange> slots) {
+    List<SlotRange> slots,
+    List<OpenSlot> openSlots) {
+
+  /**
+   * A slot in the middle of a move: {@code [slot->-peer]} (this node is MIGRATING it to {@code
+   * peerId}) or {@code [slot-<-peer]} (IMPORTING it from {@code peerId}).
+   */
+  public record OpenSlot(int slot, boolean importing, String peerId) {
+
+    /** Parses a bracketed CLUSTER NODES slot entry; null if it is not one. */
+    public static OpenSlot parse(String field) {
+      if (!field.startsWith("[") || !field.endsWith("]")) {
+        return null;
+      }
+      String inner = field.substring(1, field.length() - 1);
+      boolean importing = inner.contains("-<-");
+      String[] parts = inner.split(importing ? "-<-" : "->-");
+      if (parts.length != 2) {
+        return null;
+      }
+      try {
+        return new OpenSlot(Integer.parseInt(parts[0]), importing, parts[1]);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+  }
+
+  public ClusterNode {
+    slots = List.copyOf(slots);
+    openSlots = openSlots == null ? List.of() : List.copyOf(openSlots);
+  }
+
+  /** Without slots in the middle of a move. */
+  public ClusterNode(String id, HostAndPort address, Set<String> flags, String masterId, long configEpoch,
+                     boolean linkConnected, List<SlotRange> slots) {
+    this(id, address, flags, masterId, configEpoch, linkConnected, slots, List.of());
+  }
 
   public boolean myself() {
     return flags.contains("myself");

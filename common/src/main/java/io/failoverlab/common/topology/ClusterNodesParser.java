@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Parses the CLUSTER NODES reply:
  * {@code <id> <ip:port@cport[,hostname]> <flags> <master> <ping-sent> <pong-recv> <config-epoch> <link-state> <slot>...}
- * Slots in brackets are migrations in progress, not ownership, and are skipped.
+ * Slots in brackets are migrations in progress, not ownership: they are kept apart, as open slots.
  */
 public final class ClusterNodesParser {
 
@@ -40,13 +40,19 @@ public final class ClusterNodesParser {
       throw new IllegalArgumentException("CLUSTER NODES line has a bad config epoch: " + line);
     }
     List<SlotRange> slots = new ArrayList<>();
+    List<ClusterNode.OpenSlot> open = new ArrayList<>();
     for (int i = 8; i < fields.length; i++) {
       if (!fields[i].startsWith("[")) {
         slots.add(SlotRange.parse(fields[i]));
+      } else {
+        ClusterNode.OpenSlot slot = ClusterNode.OpenSlot.parse(fields[i]);
+        if (slot != null) {
+          open.add(slot);
+        }
       }
     }
     return new ClusterNode(fields[0], parseAddress(fields[1]), flags, master, epoch,
-        "connected".equals(fields[7]), List.copyOf(slots));
+        "connected".equals(fields[7]), slots, open);
   }
 
   /** "127.0.0.1:7000@17000,host" -> 127.0.0.1:7000; ":0@0" (unknown address) -> null. */

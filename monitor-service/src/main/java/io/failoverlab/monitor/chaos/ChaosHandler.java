@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kill endpoint: {@code POST /api/chaos/{crash|hang|failover|restart|isolate}} with a JSON body
+ * The kill endpoint: {@code POST /api/chaos/{crash|hang|failover|restart|isolate|migrate|fix}} with a JSON body
  * {@code {"node": "host:port" or node id, "seconds": n (hang and isolate only), "mode": "force" (failover
  * only)}}, or
  * for crash {@code {"nodes": [...]}} (several nodes at the same moment), and
@@ -26,7 +26,7 @@ public final class ChaosHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ChaosHandler.class);
   /** The server-wide bound: its BodyHandler reads the body first, so a larger one here could never apply. */
   public static final int MAX_BODY_BYTES = io.failoverlab.common.http.ServiceHttpServer.MAX_BODY_BYTES;
-  private static final Set<String> FIELDS = Set.of("node", "nodes", "seconds", "mode");
+  private static final Set<String> FIELDS = Set.of("node", "nodes", "seconds", "mode", "to", "slots", "count");
 
   private final ChaosService service;
   private final ChaosToken token;
@@ -71,7 +71,7 @@ public final class ChaosHandler {
     String actionName = rc.pathParam("action");
     Action action = Action.fromLabel(actionName);
     if (action == null) {
-      refuse(rc, 400, "unknown action '" + actionName + "': expected one of crash, hang, failover, restart, isolate");
+      refuse(rc, 400, "unknown action '" + actionName + "': expected one of crash, hang, failover, restart, isolate, migrate, fix");
       return;
     }
     ChaosRequest request;
@@ -114,7 +114,7 @@ public final class ChaosHandler {
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {
         throw new ChaosRefusal(400, "unknown field '" + field + "': expected node (or, for crash, nodes) and, for "
-            + "hang and isolate, seconds, for failover, mode");
+            + "hang and isolate, seconds, for failover, mode, for migrate, to and slots or count");
       }
     }
     Object node = body.getValue("node");
@@ -153,7 +153,21 @@ public final class ChaosHandler {
       }
       nodes = array.stream().map(String.class::cast).toList();
     }
-    return new ChaosRequest(action, (String) node, wholeSeconds, failoverMode, "http " + source(rc), nodes);
+    ChaosRequest.Migration migration = null;
+    if (body.getValue("to") != null || body.getValue("slots") != null || body.getValue("count") != null) {
+      if (body.getValue("to") != null && !(body.getValue("to") instanceof String)) {
+        throw new ChaosRefusal(400, "\"to\" must be a string (host:port or node id)");
+      }
+      if (body.getValue("slots") != null && !(body.getValue("slots") instanceof String)) {
+        throw new ChaosRefusal(400, "\"slots\" must be a string of slots and ranges, e.g. \"100-199,300\"");
+      }
+      Object count = body.getValue("count");
+      if (count != null && !(count instanceof Integer)) {
+        throw new ChaosRefusal(400, "\"count\" must be a whole number of slots, got " + count);
+      }
+      migration = new ChaosRequest.Migration(body.getString("to"), body.getString("slots"), (Integer) count);
+    }
+    return new ChaosRequest(action, (String) node, wholeSeconds, failoverMode, "http " + source(rc), nodes, migration);
   }
 
   private static void refuse(RoutingContext rc, int status, String reason) {

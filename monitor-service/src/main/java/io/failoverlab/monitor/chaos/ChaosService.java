@@ -9,6 +9,7 @@ import io.failoverlab.common.contract.ChaosRequest.FailoverMode;
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.topology.HostAndPort;
+import io.failoverlab.common.topology.SlotRange;
 import io.failoverlab.router.NodeLink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,6 +46,7 @@ public final class ChaosService {
   /** The most nodes one crash may take down at once. */
   public static final int MAX_CRASH_NODES = 8;
   private static final int RECENT = 50;
+  private static final int SLOTS = 16384;
   private static final long FAILOVER_DEADLINE_MS = 15_000;
   private static final long ROLE_POLL_MS = 50;
 
@@ -56,6 +58,8 @@ public final class ChaosService {
   /** Node address -> id of the action in progress on it. */
   private final Map<String, String> busy = new HashMap<>();
   private final Deque<JsonObject> recent = new ArrayDeque<>();
+  /** Ids of the migrate and fix actions running now (at most one: they move slots). */
+  private final java.util.Set<String> migrations = new java.util.HashSet<>();
   private long sequence;
 
   public ChaosService(Vertx vertx, RedisSettings redis, FaultInjector faults, Supplier<TopologySnapshot> topology,
@@ -79,16 +83,22 @@ public final class ChaosService {
     } catch (ChaosRefusal refusal) {
       return Future.failedFuture(refusal);
     }
+    String named = request.node() != null ? request.node()
+        : request.nodes() != null ? String.join(",", request.nodes()) : null;
     ChaosAction action = new ChaosAction("chaos-" + (++sequence), request.action(), plan.node.address(),
-        plan.node.id(), plan.master, request.node() != null ? request.node() : String.join(",", request.nodes()),
-        request.seconds(), plan.method, request.requestedBy(), System.currentTimeMillis(),
-        plan.targets.size() > 1 ? plan.targets.stream().map(NodeStatus::address).toList() : null);
+        plan.node.id(), plan.master, named, request.seconds(), plan.method, request.requestedBy(),
+        System.currentTimeMillis(), plan.targets.size() > 1 ? plan.targets.stream().map(NodeStatus::address).toList()
+        : null, plan.migration == null ? null : plan.migration.target().address().toString(), plan.slots());
     plan.involved.forEach(node -> busy.put(node, action.id()));
+    if (plan.migration != null || plan.repairs != null) {
+      migrations.add(action.id());
+    }
     JsonObject record = action.toJson().put("status", "running");
     remember(record);
     onInjected.accept(action);
     run(action, plan).onComplete(done -> {
       plan.involved.forEach(node -> busy.remove(node, action.id()));
+      migrations.remove(action.id());
       record.put("status", done.succeeded() ? "done" : "failed").put("finishedAt", System.currentTimeMillis());
       if (done.succeeded()) {
         LOG.info("event=chaos_done id={} action={} node={}", action.id(), action.action().label(), action.node());
@@ -142,20 +152,54 @@ public final class ChaosService {
 
   /** {@code targets}: every node acted on ({@code node} is the first); {@code involved}: every node it keeps busy. */
   private record Plan(NodeStatus node, String master, List<String> involved, String method, FailoverMode mode,
-                      List<NodeStatus> targets) {
+                      List<NodeStatus> targets, MigrationPlan migration, List<SlotRepair.Plan> repairs) {
 
     Plan(NodeStatus node, String master, List<String> involved, String method) {
-      this(node, master, involved, method, FailoverMode.DEFAULT, List.of(node));
+      this(node, master, involved, method, FailoverMode.DEFAULT, List.of(node), null, null);
     }
 
     Plan(NodeStatus node, String master, List<String> involved, String method, FailoverMode mode) {
-      this(node, master, involved, method, mode, List.of(node));
+      this(node, master, involved, method, mode, List.of(node), null, null);
     }
+
+    Plan(NodeStatus node, String master, List<String> involved, String method, FailoverMode mode,
+         List<NodeStatus> targets) {
+      this(node, master, involved, method, mode, targets, null, null);
+    }
+
+    /** The slots a migrate moves, or the open slots a fix closes, as the 202 body lists them; else null. */
+    String slots() {
+      if (migration != null) {
+        return SlotRange.format(ranges(migration.slots()));
+      }
+      return repairs == null ? null : SlotRange.format(ranges(repairs.stream().map(SlotRepair.Plan::slot).toList()));
+    }
+  }
+
+  /** What a migrate moves: from the source to the target, every other master told the new owners. */
+  private record MigrationPlan(SlotCommands.Node source, SlotCommands.Node target, List<SlotCommands.Node> others,
+                               List<Integer> slots) {
+  }
+
+  private static List<SlotRange> ranges(List<Integer> slots) {
+    java.util.BitSet set = new java.util.BitSet(SLOTS);
+    slots.forEach(set::set);
+    return SlotRange.of(set);
   }
 
   private Plan plan(ChaosRequest request) {
     if (request.action() == null) {
-      throw new ChaosRefusal(400, "unknown action: expected one of crash, hang, failover, restart, isolate");
+      throw new ChaosRefusal(400, "unknown action: expected one of crash, hang, failover, restart, isolate, migrate, fix");
+    }
+    if (request.migration() != null && request.action() != Action.MIGRATE) {
+      throw new ChaosRefusal(400, "\"to\", \"slots\" and \"count\" only apply to migrate, not "
+          + request.action().label());
+    }
+    if (request.action() == Action.FIX) {
+      if (request.node() != null || request.nodes() != null || request.seconds() != null || request.mode() != null) {
+        throw new ChaosRefusal(400, "fix takes no fields: it closes every slot the cluster reports open");
+      }
+      return fixPlan();
     }
     if (request.nodes() != null && request.action() != Action.CRASH) {
       throw new ChaosRefusal(400, "\"nodes\" only applies to crash, not " + request.action().label());
@@ -217,6 +261,8 @@ public final class ChaosService {
         yield new Plan(node, null, List.of(node.address()), method);
       }
       case FAILOVER -> failoverPlan(snapshot, node, method, mode);
+      case MIGRATE -> migrationPlan(snapshot, node, request.migration(), method);
+      case FIX -> throw new IllegalStateException("fix is planned above");
       case ISOLATE -> {
         if (!"replica".equals(node.role()) || node.master() == null) {
           throw new ChaosRefusal(409, "node " + node.address() + " is not a replica: only a replica can be cut off "
@@ -289,6 +335,145 @@ public final class ChaosService {
         method + " of each, at the same moment", FailoverMode.DEFAULT, List.copyOf(targets));
   }
 
+  /**
+   * A migration: refused, with nothing touched, when another one runs, when slots are open (a fix
+   * first), without a target or with a replica or the source itself as target, without exactly one
+   * of "slots" and "count", with slots out of range or not all the source's.
+   */
+  private Plan migrationPlan(TopologySnapshot snapshot, NodeStatus source, ChaosRequest.Migration migration,
+                             String method) {
+    String running = busy.values().stream().filter(migrations::contains).findFirst().orElse(null);
+    if (running != null) {
+      throw new ChaosRefusal(409, "migration " + running + " is still running: one migration at a time");
+    }
+    if (migration == null || migration.to() == null || migration.to().isBlank()) {
+      throw new ChaosRefusal(400, "missing \"to\": the master the slots go to (host:port or node id)");
+    }
+    if ((migration.slots() == null) == (migration.count() == null)) {
+      throw new ChaosRefusal(400, "give \"slots\" (e.g. \"100-199,300\") or \"count\" (how many of the source's "
+          + "slots), one of the two");
+    }
+    if (!snapshot.openSlots().isEmpty()) {
+      throw new ChaosRefusal(409, "slots are open from an earlier migration (" + openSlotsText(snapshot)
+          + "): POST /api/chaos/fix first");
+    }
+    NodeStatus target = find(snapshot, migration.to());
+    if (target == null) {
+      throw new ChaosRefusal(404, "node " + migration.to() + " is not a node of the discovered cluster");
+    }
+    if (!"master".equals(source.role()) || source.slots() == null || source.slots().isBlank()) {
+      throw new ChaosRefusal(409, "node " + source.address() + " owns no slots: a migration moves a master's slots");
+    }
+    if (!"master".equals(target.role())) {
+      throw new ChaosRefusal(409, "node " + target.address() + " is a " + target.role() + ": slots go to a master");
+    }
+    if (target.address().equals(source.address())) {
+      throw new ChaosRefusal(400, "\"to\" is the source itself (" + source.address() + ")");
+    }
+    requireReachable(source, Action.MIGRATE);
+    requireReachable(target, Action.MIGRATE);
+    requireIdle(source.address());
+    requireIdle(target.address());
+    List<SlotRange> owned = SlotRange.parseList(source.slots());
+    List<Integer> slots = new java.util.ArrayList<>();
+    if (migration.count() != null) {
+      int total = owned.stream().mapToInt(SlotRange::size).sum();
+      if (migration.count() < 1 || migration.count() > total) {
+        throw new ChaosRefusal(400, "\"count\" must be between 1 and " + total + " (the slots " + source.address()
+            + " owns), got " + migration.count());
+      }
+      for (SlotRange range : owned) {
+        for (int slot = range.from(); slot <= range.to() && slots.size() < migration.count(); slot++) {
+          slots.add(slot);
+        }
+      }
+    } else {
+      List<SlotRange> asked;
+      try {
+        asked = SlotRange.parseList(migration.slots());
+      } catch (IllegalArgumentException e) {
+        throw new ChaosRefusal(400, "\"slots\": " + e.getMessage() + " (slots are 0-16383, e.g. \"100-199,300\")");
+      }
+      java.util.BitSet set = new java.util.BitSet(SLOTS);
+      asked.forEach(range -> set.set(range.from(), range.to() + 1));
+      if (set.isEmpty()) {
+        throw new ChaosRefusal(400, "\"slots\" names no slot");
+      }
+      java.util.BitSet foreign = (java.util.BitSet) set.clone();
+      owned.forEach(range -> foreign.clear(range.from(), range.to() + 1));
+      if (!foreign.isEmpty()) {
+        throw new ChaosRefusal(409, "node " + source.address() + " does not own slots "
+            + SlotRange.format(SlotRange.of(foreign)) + " (it owns " + source.slots() + ")");
+      }
+      set.stream().forEach(slots::add);
+    }
+    List<SlotCommands.Node> others = snapshot.nodes().stream()
+        .filter(n -> "master".equals(n.role()) && n.reachable() && !n.address().equals(source.address())
+            && !n.address().equals(target.address()))
+        .map(ChaosService::slotNode).toList();
+    MigrationPlan migrationPlan = new MigrationPlan(slotNode(source), slotNode(target), others, slots);
+    return new Plan(source, source.address(), List.of(source.address(), target.address()), method,
+        FailoverMode.DEFAULT, List.of(source), migrationPlan, null);
+  }
+
+  /**
+   * A fix of every slot the cluster reports open: refused when none is, or when a slot's owner (and
+   * the node importing it) are both down, so that no live node could take it.
+   */
+  private Plan fixPlan() {
+    TopologySnapshot snapshot = topology.get();
+    if (snapshot == null) {
+      throw new ChaosRefusal(503, "the cluster has not been discovered yet; try again in a moment");
+    }
+    if (snapshot.openSlots().isEmpty()) {
+      throw new ChaosRefusal(409, "no slot is open: nothing to fix");
+    }
+    String running = busy.values().stream().filter(migrations::contains).findFirst().orElse(null);
+    if (running != null) {
+      throw new ChaosRefusal(409, "migration " + running + " is still running: fix what it leaves once it ends");
+    }
+    List<NodeStatus> live = snapshot.nodes().stream()
+        .filter(n -> "master".equals(n.role()) && n.reachable() && n.flags().stream().noneMatch(flag -> flag.startsWith("fail"))).toList();
+    List<SlotCommands.Node> masters = live.stream().map(ChaosService::slotNode).toList();
+    List<SlotRepair.Plan> repairs = new java.util.ArrayList<>();
+    java.util.Set<Integer> seen = new java.util.TreeSet<>();
+    for (TopologySnapshot.OpenSlot open : snapshot.openSlots()) {
+      if (!seen.add(open.slot())) {
+        continue;
+      }
+      int slot = open.slot();
+      NodeStatus owner = live.stream().filter(n -> n.slots() != null && !n.slots().isBlank()
+          && SlotRange.contains(SlotRange.parseList(n.slots()), slot)).findFirst().orElse(null);
+      NodeStatus importer = snapshot.openSlots().stream()
+          .filter(o -> o.slot() == slot && TopologySnapshot.OpenSlot.IMPORTING.equals(o.state()))
+          .map(o -> live.stream().filter(n -> n.address().equals(o.node())).findFirst().orElse(null))
+          .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+      if (owner == null) {
+        throw new ChaosRefusal(409, "slot " + slot + " has no live owner (its master is down): bring it back or fail "
+            + "it over, then fix");
+      }
+      NodeStatus finalOwner = importer != null ? importer : owner;
+      repairs.add(new SlotRepair.Plan(slot, slotNode(owner), slotNode(finalOwner), masters));
+    }
+    for (NodeStatus master : live) {
+      requireIdle(master.address());
+    }
+    NodeStatus first = live.stream().filter(n -> n.address().equals(repairs.get(0).finalOwner().address().toString()))
+        .findFirst().orElse(live.get(0));
+    return new Plan(first, null, live.stream().map(NodeStatus::address).toList(), faults.method(Action.FIX, 0),
+        FailoverMode.DEFAULT, List.of(first), null, repairs);
+  }
+
+  private static String openSlotsText(TopologySnapshot snapshot) {
+    return String.join(", ", snapshot.openSlots().stream().limit(5)
+        .map(o -> o.slot() + " " + o.state() + " on " + o.node()).toList())
+        + (snapshot.openSlots().size() > 5 ? ", ..." : "");
+  }
+
+  private static SlotCommands.Node slotNode(NodeStatus node) {
+    return new SlotCommands.Node(HostAndPort.parse(node.address()), node.id());
+  }
+
   private Plan failoverPlan(TopologySnapshot snapshot, NodeStatus named, String method, FailoverMode mode) {
     boolean needsSync = mode == FailoverMode.DEFAULT;
     NodeStatus replica = named;
@@ -351,6 +536,13 @@ public final class ChaosService {
         case HANG -> faults.hang(node, action.seconds()).compose(frozen -> vertx.timer(action.seconds() * 1000L, TimeUnit.MILLISECONDS));
         case RESTART -> faults.restart(node);
         case FAILOVER -> failover(node, plan.mode);
+        case MIGRATE -> {
+          MigrationPlan m = plan.migration;
+          yield new SlotMigration(new SlotCommands(vertx, redis, faultTimeoutMs()), action.id(), m.source(), m.target(),
+              m.others(), m.slots(), progress -> vertx.eventBus().publish(Addresses.MIGRATION_PROGRESS,
+              progress.toJson())).run();
+        }
+        case FIX -> new SlotRepair(new SlotCommands(vertx, redis, faultTimeoutMs()), action.id(), plan.repairs).run();
         case ISOLATE -> ReplicaIsolation.isolate(vertx, node, redis, faultTimeoutMs())
             .compose(restore -> vertx.timer(action.seconds() * 1000L, TimeUnit.MILLISECONDS).compose(v -> restore.run()));
       };

@@ -45,6 +45,8 @@ public final class RedisCommandFaults implements FaultInjector {
       case FAILOVER -> "CLUSTER FAILOVER on the replica";
       case RESTART -> null;
       case ISOLATE -> ReplicaIsolation.METHOD;
+      case MIGRATE -> SlotMigration.METHOD;
+      case FIX -> SlotRepair.METHOD;
     };
   }
 
