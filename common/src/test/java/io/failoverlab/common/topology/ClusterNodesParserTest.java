@@ -32,6 +32,19 @@ class ClusterNodesParserTest {
     assertThat(nodes.get(2).failed()).isTrue();
   }
 
+  /** Bracketed slots are moves in progress, on the node's own line: kept apart, never taken for ownership. */
+  @Test
+  void openSlotsAreReadAsMigratingOrImportingWithTheirPeer() {
+    ClusterNode node = ClusterNodesParser.parse(
+        "a000 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-99 [100->-b111] [16383-<-c222] [x->-y]\n")
+        .get(0);
+    assertThat(node.slots()).containsExactly(new SlotRange(0, 99));
+    assertThat(node.openSlots()).containsExactly(new ClusterNode.OpenSlot(100, false, "b111"),
+        new ClusterNode.OpenSlot(16383, true, "c222"));
+    assertThat(ClusterNode.OpenSlot.parse("100")).isNull();
+    assertThat(ClusterNode.OpenSlot.parse("[100]")).isNull();
+  }
+
   @Test
   void malformedLinesAreRejectedWithTheLine() {
     assertThatThrownBy(() -> ClusterNodesParser.parse("a000 127.0.0.1:7000@17000 master"))
