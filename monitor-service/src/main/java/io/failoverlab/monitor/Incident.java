@@ -1,6 +1,7 @@
 package io.failoverlab.monitor;
 
 import io.failoverlab.common.contract.ClientStats;
+import io.failoverlab.common.contract.MigrationProgress;
 import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.IncidentReport.Durations;
 import io.failoverlab.common.contract.IncidentReport.Milestones;
@@ -62,6 +63,8 @@ final class Incident {
    * whether an election had to be retried.
    */
   private Long epochBefore;
+  /** Set when a migrate action opened this incident: it is then of kind "migration". */
+  private MigrationWatch migration;
   private Long firstClientErrorAt;
   private boolean firstClientErrorFromStats;
 
@@ -119,8 +122,19 @@ final class Incident {
       faultTargets = action == null || action.getJsonArray("nodes") == null ? faultNode
           : String.join(" and ", action.getJsonArray("nodes").stream().map(String::valueOf).toList());
       faultMethod = action == null ? null : action.getString("method");
+      if (action != null && "migrate".equals(faultAction)) {
+        migration = new MigrationWatch(action, at);
+      }
     }
     changed(at);
+  }
+
+  /** The migration this incident is about moved a slot, ended or stopped. */
+  void migrationProgress(MigrationProgress progress) {
+    if (migration != null) {
+      migration.progress(progress);
+      changed(progress.at());
+    }
   }
 
   /** {@code lastKnownSlots}: address -> slots it served in the latest snapshot that showed any. */
@@ -238,7 +252,11 @@ final class Incident {
   }
 
   /** {@code baseline}: the instance's running totals before the incident opened, or null if unknown. */
-  void clientStats(String instanceKey, ClientStats stats, Map<String, Long> baseline) {
+  /** {@code p99Before}: the service's p99 latency in its last second before this incident (null if unknown). */
+  void clientStats(String instanceKey, ClientStats stats, Map<String, Long> baseline, Double p99Before) {
+    if (migration != null) {
+      migration.clientStats(stats, p99Before);
+    }
     baselineTotals.putIfAbsent(instanceKey, baseline != null ? baseline : stats.totals());
     latestTotals.put(instanceKey, stats.totals());
     long errors = 0;
@@ -490,7 +508,15 @@ final class Incident {
         outages,
         events,
         eventsDropped,
-        explanation(failedNode, milestones));
+        migration != null ? migrationExplanation() : explanation(failedNode, milestones),
+        migration == null ? null : migration.summary());
+  }
+
+  private List<String> migrationExplanation() {
+    List<String> lines = new ArrayList<>();
+    lines.add("Fault injected: migrate (" + faultMethod + ").");
+    lines.addAll(migration.explanation());
+    return lines;
   }
 
   /**

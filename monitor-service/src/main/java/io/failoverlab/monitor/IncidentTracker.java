@@ -1,6 +1,7 @@
 package io.failoverlab.monitor;
 
 import io.failoverlab.common.contract.ClientStats;
+import io.failoverlab.common.contract.MigrationProgress;
 import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.OutageEvent;
 import io.failoverlab.common.contract.TopologyEvent;
@@ -47,6 +48,8 @@ final class IncidentTracker {
   /** A client instance as its last messages describe it. */
   private static final class Client {
     Map<String, Long> totals;
+    /** p99 latency of its last second, before the one being recorded. */
+    Double lastP99;
     final Set<String> shardsInOutage = new LinkedHashSet<>();
     long lastSeen;
   }
@@ -136,9 +139,10 @@ final class IncidentTracker {
     client.shardsInOutage.clear();
     client.shardsInOutage.addAll(stats.shardsInOutage());
     if (open != null && stats.timestamp() > open.openedAt) {
-      open.clientStats(key(stats.service(), stats.instance()), stats, client.totals);
+      open.clientStats(key(stats.service(), stats.instance()), stats, client.totals, client.lastP99);
       notifyIfMilestone();
     }
+    client.lastP99 = stats.latencyP99Ms();
     if (open == null || stats.timestamp() <= open.openedAt) {
       // Totals as they were before an incident are its baseline for lost / unacknowledged writes.
       client.totals = stats.totals();
@@ -158,6 +162,13 @@ final class IncidentTracker {
     }
     open.faultInjected(action, at);
     notifyIfMilestone();
+  }
+
+  /** A migrate action moved a slot, ended or stopped (the open incident, if it is that migration's, keeps it). */
+  void migrationProgress(MigrationProgress progress) {
+    if (open != null) {
+      open.migrationProgress(progress);
+    }
   }
 
   /** Closes the open incident if everything has been stable and quiet long enough at {@code now}. */

@@ -5,6 +5,7 @@ import io.failoverlab.common.config.Windows;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
+import io.failoverlab.common.contract.MigrationProgress;
 import io.failoverlab.common.contract.ClientStats;
 import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.OutageEvent;
@@ -74,6 +75,7 @@ public final class MonitorVerticle extends VerticleBase {
   private Readiness readiness;
   private ServiceHttpServer http;
   private MessageConsumer<JsonObject> outageConsumer;
+  private MessageConsumer<JsonObject> progressConsumer;
   private MessageConsumer<JsonObject> statsConsumer;
   private volatile TopologySnapshot latestSnapshot;
   private long topologyEvents;
@@ -113,7 +115,7 @@ public final class MonitorVerticle extends VerticleBase {
     new ChaosHandler(chaos, new ChaosToken(settings.chaosToken())).mount(http.router());
     registerConsumers();
     return Future.join(List.of(outageConsumer.completion(), statsConsumer.completion(), chaosConsumer.completion(),
-            readiness.ready(), http.listen(), vertx.deployVerticle(probe), poller.start()))
+            progressConsumer.completion(), readiness.ready(), http.listen(), vertx.deployVerticle(probe), poller.start()))
         .onSuccess(started -> LOG.info(
             "event=service_started service=monitor instance={} http_port={} poll_ms={} quiet_ms={} seeds={}",
             instance, http.port(), settings.pollIntervalMs(), settings.incidentQuietMs(), settings.redis().seeds()));
@@ -123,7 +125,7 @@ public final class MonitorVerticle extends VerticleBase {
   public Future<?> stop() {
     // The probe, deployed by this verticle, is undeployed with it.
     return Future.join(List.of(poller.stop(), http.close(), readiness.close(), outageConsumer.unregister(),
-        statsConsumer.unregister(), chaosConsumer.unregister()));
+        statsConsumer.unregister(), chaosConsumer.unregister(), progressConsumer.unregister()));
   }
 
   // ---- accessors (tests, the launcher, the chaos endpoint)
@@ -162,16 +164,15 @@ public final class MonitorVerticle extends VerticleBase {
   /** Announces an accepted chaos action: on the event bus, and as the open incident's cause. */
   private void onFaultInjected(ChaosAction action) {
     vertx.eventBus().publish(Addresses.CHAOS_ACTION, action.toJson());
-    if (action.action() == ChaosRequest.Action.RESTART) {
-      // Bringing a node back repairs; it is not a fault and must not open an incident.
+    if (action.action() == ChaosRequest.Action.RESTART || action.action() == ChaosRequest.Action.FIX) {
+      // Bringing a node back, closing open slots: repairs, not faults; they must not open an incident.
       return;
     }
     // A graceful failover replaces the master: that master is the node the incident is about.
     String node = action.action() == ChaosRequest.Action.FAILOVER && action.master() != null
         ? action.master() : action.node();
     tracker.faultInjected(action.toJson().put("node", node), action.at());
-    if (action.action() == ChaosRequest.Action.ISOLATE || action.action() == ChaosRequest.Action.MIGRATE
-        || action.action() == ChaosRequest.Action.FIX) {
+    if (action.action() == ChaosRequest.Action.ISOLATE || action.action() == ChaosRequest.Action.MIGRATE) {
       // Nothing becomes unreachable: the shard has no suspect for the probe to watch.
       return;
     }
@@ -186,6 +187,12 @@ public final class MonitorVerticle extends VerticleBase {
 
   private void registerConsumers() {
     chaosConsumer = chaos.listen(vertx.eventBus());
+    progressConsumer = vertx.eventBus().localConsumer(Addresses.MIGRATION_PROGRESS, message -> {
+      MigrationProgress progress = decode(message.body(), MigrationProgress::fromJson);
+      if (progress != null) {
+        tracker.migrationProgress(progress);
+      }
+    });
     outageConsumer = vertx.eventBus().consumer(Addresses.CLIENT_OUTAGE, message -> {
       OutageEvent event = decode(message.body(), OutageEvent::fromJson);
       if (event != null) {

@@ -239,6 +239,36 @@ class IncidentTrackerTest {
         .startsWith("No failover is possible: " + FAILED);
   }
 
+  /**
+   * A migrate action opens an incident of kind "migration": its progress gives the slots-owned
+   * milestone, the clients' seconds give the first redirect, each client's redirects by type and
+   * application errors, p99 before and during, and the first second without a redirect after.
+   */
+  @Test
+  void aMigrationIncidentGathersEachClientsRedirectsAndItsMilestones() {
+    tracker.clientStats(stats("writer", T0 - 100, Map.of(), Map.of(), List.of(), 0, 0));
+    JsonObject migrate = new JsonObject().put("id", "chaos-9").put("action", "migrate").put("node", "10.0.0.1:7000")
+        .put("to", "10.0.0.1:7001").put("slots", "0-99").put("method", "per slot: ...");
+    tracker.faultInjected(migrate, T0);
+    tracker.clientStats(stats("writer", T0 + 900, Map.of("moved", 3L, "ask", 2L), Map.of(), List.of(), 0, 0));
+    tracker.migrationProgress(new io.failoverlab.common.contract.MigrationProgress("chaos-9", "10.0.0.1:7000",
+        "10.0.0.1:7001", io.failoverlab.common.contract.MigrationProgress.State.DONE, 100, 100, 7, 99, null,
+        T0 + 1200));
+    tracker.clientStats(stats("writer", T0 + 1900, Map.of("moved", 1L), Map.of(), List.of(), 0, 0));
+    tracker.clientStats(stats("writer", T0 + 2900, Map.of(), Map.of(), List.of(), 0, 0));
+
+    IncidentReport report = tracker.active().orElseThrow();
+    assertThat(report.kind()).isEqualTo(IncidentReport.KIND_MIGRATION);
+    io.failoverlab.common.contract.MigrationSummary m = report.migration();
+    assertThat(m.state()).isEqualTo("done");
+    assertThat(List.of(m.startedAt(), m.firstRedirectAt(), m.slotsOwnedAt(), m.clientsSettledAt()))
+        .containsExactly(T0, T0, T0 + 1200, T0 + 2900);
+    assertThat(m.clients().get("writer")).isEqualTo(new io.failoverlab.common.contract.MigrationSummary.ClientEffect(
+        2, 4, 0, 0, 2.0, 2.0));
+    assertThat(report.explanation()).contains("writer: 2 ASK, 4 MOVED, 0 TRYAGAIN, 0 errors reached the application; "
+        + "p99 2.0 ms before, 2.0 ms during.");
+  }
+
   @Test
   void aProbeStampWithNoIncidentOpenIsDropped() {
     tracker.probeStamp(new ShardProbe.Stamp(ShardProbe.Kind.FAIL, FAILED, "master", SHARD_A, "10.0.0.1:7001", T0, 5));

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * poll, within one poll interval; {@code milestonePrecisionMs} gives, per milestone, the period that
  * stamped it. Client milestones come from the clients' own outage events, so a duration between the
  * two kinds (e.g. {@code clientRecoveryAfterPromotion}) can be negative by at most that precision.
- * Milestones and durations are null until known.
+ * Milestones and durations are null until known. An incident is of kind "migration" when a
+ * migrate action caused it ({@code migration} then says what it did to each client), else "failover".
  */
 public record IncidentReport(
     String id,
@@ -44,7 +45,29 @@ public record IncidentReport(
     List<OutageEvent> outages,
     List<TopologyEvent> events,
     long eventsDropped,
-    List<String> explanation) {
+    List<String> explanation,
+    MigrationSummary migration) {
+
+  public static final String KIND_FAILOVER = "failover";
+  public static final String KIND_MIGRATION = "migration";
+
+  /** Of a failure, not a migration. */
+  public IncidentReport(String id, State state, long openedAt, Long closedAt, String openedBy, String clock,
+                        long pollIntervalMs, Milestones milestones, Map<String, Long> milestonePrecisionMs,
+                        Durations durations, String failedNode, String failedShard, String promotedNode,
+                        List<SlotMove> slotsMoved, Map<String, Map<String, Long>> errorsByService,
+                        Map<String, Long> healthyShardErrors, long lostWrites, long unknownOutcomeWrites,
+                        List<OutageEvent> outages, List<TopologyEvent> events, long eventsDropped,
+                        List<String> explanation) {
+    this(id, state, openedAt, closedAt, openedBy, clock, pollIntervalMs, milestones, milestonePrecisionMs, durations,
+        failedNode, failedShard, promotedNode, slotsMoved, errorsByService, healthyShardErrors, lostWrites,
+        unknownOutcomeWrites, outages, events, eventsDropped, explanation, null);
+  }
+
+  /** "migration" or "failover". */
+  public String kind() {
+    return migration != null ? KIND_MIGRATION : KIND_FAILOVER;
+  }
 
   public enum State {
     OPEN, CLOSED;
@@ -161,6 +184,7 @@ public record IncidentReport(
     events.forEach(event -> eventList.add(event.toJson()));
     return new JsonObject()
         .put("id", id)
+        .put("kind", kind())
         .put("state", state.label())
         .put("openedAt", openedAt)
         .put("closedAt", closedAt)
@@ -181,7 +205,8 @@ public record IncidentReport(
         .put("outages", outageList)
         .put("events", eventList)
         .put("eventsDropped", eventsDropped)
-        .put("explanation", new JsonArray(explanation));
+        .put("explanation", new JsonArray(explanation))
+        .put("migration", migration == null ? null : migration.toJson());
   }
 
   public static IncidentReport fromJson(JsonObject json) {
@@ -227,6 +252,7 @@ public record IncidentReport(
         outages,
         events,
         json.getLong("eventsDropped", 0L),
-        json.getJsonArray("explanation", new JsonArray()).stream().map(String::valueOf).toList());
+        json.getJsonArray("explanation", new JsonArray()).stream().map(String::valueOf).toList(),
+        json.getJsonObject("migration") == null ? null : MigrationSummary.fromJson(json.getJsonObject("migration")));
   }
 }

@@ -61,10 +61,15 @@ final class SlotCommands {
 
   /**
    * GETKEYSINSLOT and MIGRATE from {@code from} to {@code to} until {@code from} has none left in the
-   * slot; {@code moved} hears each batch's size. No REPLACE: a key on both sides is a conflict to
-   * report (BUSYKEY), not to settle by overwriting one of them.
+   * slot; {@code moved} hears each batch's size. Without {@code replace} a key on both sides stops it
+   * (BUSYKEY): a conflict to report, not to settle by overwriting one of them.
    */
   Future<Void> moveKeys(Node from, Node to, int slot, LongConsumer moved) {
+    return moveKeys(from, to, slot, false, moved);
+  }
+
+  /** As {@link #moveKeys(Node, Node, int, LongConsumer)}; with {@code replace}, {@code from}'s copy wins. */
+  Future<Void> moveKeys(Node from, Node to, int slot, boolean replace, LongConsumer moved) {
     Request keys = Request.cmd(Command.CLUSTER).arg("GETKEYSINSLOT").arg(slot).arg(BATCH);
     return send(from, keys, timeoutMs, "CLUSTER GETKEYSINSLOT " + slot).compose(reply -> {
       if (reply == null || reply.size() == 0) {
@@ -72,18 +77,21 @@ final class SlotCommands {
       }
       List<String> batch = new ArrayList<>();
       reply.forEach(key -> batch.add(key.toString()));
-      return send(from, migrate(to, batch), MIGRATE_TIMEOUT_MS + timeoutMs, "MIGRATE of " + batch.size()
+      return send(from, migrate(to, batch, replace), MIGRATE_TIMEOUT_MS + timeoutMs, "MIGRATE of " + batch.size()
           + " keys of slot " + slot + " to " + to.address())
           .compose(done -> {
             moved.accept(batch.size());
-            return moveKeys(from, to, slot, moved);
+            return moveKeys(from, to, slot, replace, moved);
           });
     });
   }
 
-  private Request migrate(Node to, List<String> keys) {
+  private Request migrate(Node to, List<String> keys, boolean replace) {
     Request request = Request.cmd(Command.MIGRATE).arg(to.address().host()).arg(to.address().port()).arg("")
         .arg(0).arg(MIGRATE_TIMEOUT_MS);
+    if (replace) {
+      request.arg("REPLACE");
+    }
     if (redis.password() != null) {
       if (redis.user() != null) {
         request.arg("AUTH2").arg(redis.user()).arg(redis.password());

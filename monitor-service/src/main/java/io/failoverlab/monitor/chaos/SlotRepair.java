@@ -11,9 +11,12 @@ import org.slf4j.LoggerFactory;
  * --cluster fix} (simplified to the cases a migrate action leaves): each open slot gets one final
  * owner, the node it was being imported into if that node lives (the move is finished), else the
  * node that owns it now (the move is undone); every live master holding keys of the slot sends them
- * there (MIGRATE, no REPLACE: a key on both sides stops the repair and is reported); then every live
- * master is told the owner (SETSLOT NODE) and the slot is made STABLE everywhere. Keys that were on a
- * node that died unreplicated are gone; the writer's ledger counts them.
+ * there; then every live master is told the owner (SETSLOT NODE) and the slot is made STABLE
+ * everywhere. Where a key is on both sides, the owner's copy wins: a source that crashed in the middle
+ * of a MIGRATE had sent a batch without deleting it, so its replica (the owner now) and the target both
+ * hold those keys, and the clients kept writing to the owner's (MIGRATE REPLACE from the owner); a key
+ * on both sides when the slot goes back to the owner stops the repair (BUSYKEY) and is reported. Keys
+ * that were on a node that died unreplicated are gone; the writer's ledger counts them.
  */
 public final class SlotRepair {
 
@@ -85,7 +88,9 @@ public final class SlotRepair {
       open = open.compose(v -> holder.equals(plan.owner())
           ? commands.setslot(holder, slot, "MIGRATING", plan.finalOwner().id())
           : commands.setslot(holder, slot, "IMPORTING", plan.owner().id()));
-      return open.compose(v -> commands.moveKeys(holder, plan.finalOwner(), slot, moved -> keysMoved += moved));
+      boolean ownersCopyWins = holder.equals(plan.owner());
+      return open.compose(v -> commands.moveKeys(holder, plan.finalOwner(), slot, ownersCopyWins,
+          moved -> keysMoved += moved));
     }).compose(v -> gather(plan, index + 1));
   }
 
