@@ -38,6 +38,22 @@ export class EventsView {
       outage.phase === 'start' ? 'bad' : 'good', `outage_${outage.phase}`);
   }
 
+  /** One line per migration, updated as its slots move: a migration of 1000 slots is not 1000 lines. */
+  migration(progress) {
+    const label = `migration ${progress.state}`;
+    const tone = progress.state === 'failed' ? 'bad' : progress.state === 'done' ? 'good' : 'chaos';
+    const text = `${progress.from} → ${progress.to}: ${progress.slotsDone}/${progress.slotsTotal} slots, `
+      + `${progress.keysMoved} keys` + (progress.state === 'failed' ? ` · stopped: ${progress.error}` : '');
+    const existing = [...this.list.children].find(item => item.dataset.migration === progress.id);
+    if (existing) {
+      existing.className = `event ${tone}`;
+      existing.querySelector('.event-label').textContent = label;
+      existing.querySelector('.event-text').textContent = text;
+      return;
+    }
+    this.add(progress.at, label, text, tone, 'migration').dataset.migration = progress.id;
+  }
+
   add(at, label, text, tone, type) {
     const item = h('li', {class: `event ${tone}`, dataset: {type, at}}, [
       h('time', {text: clock(at)}),
@@ -50,5 +66,6 @@ export class EventsView {
     while (this.list.children.length > KEPT) {
       this.list.lastElementChild.remove();
     }
+    return item;
   }
 }

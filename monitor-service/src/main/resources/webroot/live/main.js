@@ -18,6 +18,7 @@ const ADDRESS = {
   outage: 'failoverlab.client.outage',
   incident: 'failoverlab.incident',
   chaos: 'failoverlab.chaos.action',
+  migration: 'failoverlab.migration.progress',
 };
 
 const $ = id => document.getElementById(id);
@@ -115,6 +116,7 @@ function onMessage(address, body) {
     case ADDRESS.outage: events.outage(body); break;
     case ADDRESS.incident: incidents.update(body); break;
     case ADDRESS.chaos: chaosAction(body); break;
+    case ADDRESS.migration: events.migration(body); break;
     default: break;
   }
 }

@@ -42,7 +42,8 @@ public final class EventBusBridge {
       Addresses.CLIENT_STATS,
       Addresses.CLIENT_OUTAGE,
       Addresses.INCIDENT,
-      Addresses.CHAOS_ACTION);
+      Addresses.CHAOS_ACTION,
+      Addresses.MIGRATION_PROGRESS);
 
   private EventBusBridge() {
   }
