@@ -9,6 +9,7 @@ import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.contract.IncidentReport;
+import io.failoverlab.common.contract.MigrationSummary;
 import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.measure.Await;
@@ -326,13 +327,18 @@ public final class Drill {
       } catch (IllegalStateException e) {
         throw new MeasurementFailure(step + ": " + e.getMessage());
       }
-      ScenarioRound.Outcome outcome = new ScenarioRound(lab, options.phaseTimeout(), sender, recorder, redisSettings(),
-          this::print).run(options.scenario(), choice, shards, step);
+      ScenarioRound round = new ScenarioRound(lab, options.phaseTimeout(), sender, recorder, redisSettings(),
+          this::print);
+      ScenarioRound.Outcome outcome = options.scenario() == Scenario.MIGRATE
+          ? round.migrate(index, options.migrateSlots(), step)
+          : round.run(options.scenario(), choice, shards, step);
       ChaosAction action = outcome.fault();
       IncidentReport incident = outcome.incident();
-      FailoverRecord.Fault fault = new FailoverRecord.Fault(options.scenario().label(), choice.master(), action.node(),
+      // A migration's target is the master whose slots it moved; a failure's, the shard's master.
+      String target = options.scenario() == Scenario.MIGRATE ? action.node() : choice.master();
+      FailoverRecord.Fault fault = new FailoverRecord.Fault(options.scenario().label(), target, action.node(),
           action.id(), action.method(), action.at());
-      FailoverRecord row = record(index, options.scenario().label(), choice.master(), incident,
+      FailoverRecord row = record(index, options.scenario().label(), target, incident,
           FailoverRecord.builder(index, fault, choice.shard()).promoted(incident.promotedNode()).incident(incident)
               .build(), step);
       Long restoredAt = outcome.restoredAt();
@@ -355,6 +361,14 @@ public final class Drill {
               + "healthy_shard_errors={}", index, action, target, incident.id(),
           incident.failedNode(), incident.promotedNode(), d.detection(), d.election(), d.clientRecoveryAfterPromotion(),
           d.writeUnavailability(), incident.lostWrites(), row.incidentHealthyShardErrors());
+      if (incident.migration() != null) {
+        MigrationSummary m = incident.migration();
+        print(step + ": " + incident.id() + " closed: migration " + m.state() + ", " + m.slotsDone() + "/"
+            + m.slotsTotal() + " slots, " + m.keysMoved() + " keys; lost writes " + incident.lostWrites()
+            + ", errors that reached the application " + m.clients().values().stream()
+            .mapToLong(MigrationSummary.ClientEffect::applicationErrors).sum());
+        return row;
+      }
       print(step + ": " + incident.id() + " closed: failed " + orDash(incident.failedNode()) + ", promoted "
           + orDash(incident.promotedNode()) + "; detection " + ms(d.detection()) + ", election " + ms(d.election())
           + ", client recovery " + ms(d.clientRecoveryAfterPromotion()) + ", write unavailability "

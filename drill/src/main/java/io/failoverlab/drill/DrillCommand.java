@@ -44,6 +44,9 @@ import picocli.CommandLine.Spec;
         "Exit codes: 0 all thresholds met, 1 a threshold missed or the drill failed, 2 bad usage."})
 public final class DrillCommand implements Callable<Integer> {
 
+  /** A sixteenth of the slots: with the writer's 48 keys, a few keys move too. */
+  static final int DEFAULT_MIGRATE_SLOTS = 1024;
+
   @Spec
   CommandSpec spec;
 
@@ -52,14 +55,19 @@ public final class DrillCommand implements Callable<Integer> {
   int failovers;
 
   @Option(names = "--action", defaultValue = "crash",
-      paramLabel = "crash|hang|failover|mixed|two-masters|no-replica|stale-replica",
+      paramLabel = "crash|hang|failover|mixed|two-masters|no-replica|stale-replica|migrate",
       description = "crash: the master's process dies; hang: it stops answering for --hang-seconds; "
           + "failover: graceful CLUSTER FAILOVER on its replica; mixed: crash, hang, failover in turn. "
           + "Failures without one clean promotion: two-masters: the master and the next shard's crashed at once "
           + "(needs --masters 5 or more); no-replica: its replicas crashed first, so no failover is possible until "
           + "it is restarted; stale-replica: its replicas cut off from it until too stale to be elected, then it "
-          + "crashes. Default: ${DEFAULT-VALUE}")
+          + "crashes. migrate: --slots of one master moved to the next with their keys, under load (round robin "
+          + "over the masters). Default: ${DEFAULT-VALUE}")
   String action;
+
+  @Option(names = "--slots", paramLabel = "N",
+      description = "Slots each migration moves (--action migrate only, 1-16384). Default: 1024")
+  Integer slots;
 
   @Option(names = "--failover-mode", defaultValue = "default", paramLabel = "default|force|takeover",
       description = "How --action failover (and mixed's failovers) promote the replica: default waits for it to "
@@ -138,7 +146,7 @@ public final class DrillCommand implements Callable<Integer> {
         : ChaosRequest.Action.fromLabel(action.toLowerCase(Locale.ROOT));
     if (!mixed && (chosen == null || chosen == ChaosRequest.Action.RESTART || chosen == ChaosRequest.Action.ISOLATE)) {
       throw Usage.error(spec, "Invalid value for option '--action': expected crash, hang, failover, mixed, two-masters, "
-          + "no-replica or stale-replica, got '" + action + "'");
+          + "no-replica, stale-replica or migrate, got '" + action + "'");
     }
     List<ChaosRequest.Action> actions = mixed ? DrillOptions.MIXED : List.of(chosen);
     DrillTarget drillTarget;
@@ -213,14 +221,22 @@ public final class DrillCommand implements Callable<Integer> {
     if (scenario != null) {
       requireScenarioFits(scenario, clientsAsked, external ? null : lab.clusterConfig().masters());
     }
+    if (slots != null && scenario != Scenario.MIGRATE) {
+      throw Usage.error(spec, "Option '--slots' applies to --action migrate only, not " + action.strip().toLowerCase(Locale.ROOT));
+    }
+    Integer migrateSlots = null;
+    if (scenario == Scenario.MIGRATE) {
+      migrateSlots = slots == null ? DEFAULT_MIGRATE_SLOTS : slots;
+      Usage.requireRange(spec, "--slots", migrateSlots, 1, 16384);
+    }
     DrillOptions options = new DrillOptions(failovers, actions, seconds, drillTarget, maxUnavailabilityMs, maxLostWrites,
         maxHealthyShardErrors, out, lab, nodes, phaseTimeout.duration(), clientsAsked, mode);
-    return scenario == null ? options : options.withScenario(scenario);
+    return scenario == null ? options : options.withScenario(scenario, migrateSlots);
   }
 
   /** {@code masters}: of the local cluster, or null for an existing one (checked when the drill sees it). */
   private void requireScenarioFits(Scenario scenario, DrillOptions.Clients clientsAsked, Integer masters) {
-    if (clientsAsked.any()) {
+    if (clientsAsked.any() && scenario != Scenario.MIGRATE) {
       // The scorecard times each client's recovery after one promotion; these failures have none, or two.
       throw Usage.error(spec, "Option '--clients' goes with crash, hang, failover or mixed, not --action "
           + scenario.label());

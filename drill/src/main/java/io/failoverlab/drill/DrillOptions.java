@@ -22,7 +22,8 @@ import java.util.List;
  *                          each may take to recover on the failed shard
  * @param failoverMode      how a failover action is done: default (graceful), force or takeover
  * @param scenario          a failure that does not end in one clean promotion (its fault is a crash, so
- *                          {@code actions} is crash), or null
+ *                          {@code actions} is crash), a migration, or null
+ * @param migrateSlots      slots each migration moves (scenario migrate only, else null)
  */
 public record DrillOptions(
     int failovers,
@@ -38,7 +39,8 @@ public record DrillOptions(
     Duration phaseTimeout,
     Clients clients,
     ChaosRequest.FailoverMode failoverMode,
-    Scenario scenario) {
+    Scenario scenario,
+    Integer migrateSlots) {
 
   /** Clients under test during the drill ({@code --clients}); with any, an oracle times each failover too. */
   public record Clients(LabClients asked, Duration deadline) {
@@ -74,7 +76,7 @@ public record DrillOptions(
                       LabOptions lab, String redisNodes, Duration phaseTimeout, Clients clients,
                       ChaosRequest.FailoverMode failoverMode) {
     this(failovers, actions, hangSeconds, target, maxUnavailabilityMs, maxLostWrites, maxHealthyShardErrors, outDir,
-        lab, redisNodes, phaseTimeout, clients, failoverMode, null);
+        lab, redisNodes, phaseTimeout, clients, failoverMode, null, null);
   }
 
   /** "--action mixed": the three faults in turn, so a long drill (the soak) meets each of them. */
@@ -113,8 +115,14 @@ public record DrillOptions(
   }
 
   public DrillOptions withScenario(Scenario value) {
+    return withScenario(value, null);
+  }
+
+  /** {@code slots}: what each migration moves (migrate only). */
+  public DrillOptions withScenario(Scenario value, Integer slots) {
     return new DrillOptions(failovers, List.of(ChaosRequest.Action.CRASH), null, target, maxUnavailabilityMs,
-        maxLostWrites, maxHealthyShardErrors, outDir, lab, redisNodes, phaseTimeout, clients, failoverMode, value);
+        maxLostWrites, maxHealthyShardErrors, outDir, lab, redisNodes, phaseTimeout, clients, failoverMode, value,
+        slots);
   }
 
   public boolean external() {
@@ -128,7 +136,7 @@ public record DrillOptions(
 
   public DrillOptions withThresholds(Long unavailabilityMs, Long lostWrites, Long healthyShardErrors) {
     return new DrillOptions(failovers, actions, hangSeconds, target, unavailabilityMs, lostWrites,
-        healthyShardErrors, outDir, lab, redisNodes, phaseTimeout, clients, failoverMode, scenario);
+        healthyShardErrors, outDir, lab, redisNodes, phaseTimeout, clients, failoverMode, scenario, migrateSlots);
   }
 
   /** The settings as report.json shows them. */
@@ -139,6 +147,7 @@ public record DrillOptions(
         .put("action", actionLabel())
         .put("hangSeconds", hangSeconds)
         .put("failoverMode", failoverMode.label())
+        .put("migrateSlots", migrateSlots)
         .put("target", target.toString())
         .put("phaseTimeoutMs", phaseTimeout.toMillis());
     if (clients.any()) {

@@ -180,6 +180,8 @@ public record DrillReport(
         .put("method", row.fault().method())
         .put("faultAt", row.faultAt())
         .put("incidentId", incident == null ? null : incident.id())
+        .put("kind", incident == null ? null : incident.kind())
+        .put("migration", incident == null || incident.migration() == null ? null : incident.migration().toJson())
         .put("incidentOpenedAt", incident == null ? null : incident.openedAt())
         .put("incidentClosedAt", incident == null ? null : incident.closedAt())
         .put("failedNode", incident == null ? null : incident.failedNode())

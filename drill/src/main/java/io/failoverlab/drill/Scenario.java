@@ -3,9 +3,9 @@ package io.failoverlab.drill;
 import java.util.Locale;
 
 /**
- * The failures that do not end in one clean promotion, as drill actions ({@code --action
- * two-masters|no-replica|stale-replica}). Each is a crash of the target shard's master, prepared its
- * own way through the kill endpoint; {@link ScenarioRound} runs them.
+ * The rounds that are not one clean promotion, as drill actions ({@code --action
+ * two-masters|no-replica|stale-replica|migrate}): a crash of the target shard's master, prepared its
+ * own way through the kill endpoint, or a migration of slots; {@link ScenarioRound} runs them.
  */
 public enum Scenario {
   /** The target shard's master and the next shard's, crashed at the same moment: two elections, in some order. */
@@ -13,7 +13,9 @@ public enum Scenario {
   /** The master's replicas crashed first, then the master: no failover is possible until it returns. */
   NO_REPLICA("no-replica"),
   /** The master's replicas cut off from it (isolate) until too stale to be elected, then the master crashed. */
-  STALE_REPLICA("stale-replica");
+  STALE_REPLICA("stale-replica"),
+  /** Slots of one master moved to the next with their keys (the kill endpoint's migrate), under load. */
+  MIGRATE("migrate");
 
   private final String label;
 

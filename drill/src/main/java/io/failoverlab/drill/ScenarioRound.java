@@ -98,7 +98,30 @@ final class ScenarioRound {
       case TWO_MASTERS -> twoMasters(target, shards, step);
       case NO_REPLICA -> noReplica(target, step);
       case STALE_REPLICA -> staleReplica(target, step);
+      case MIGRATE -> throw new IllegalArgumentException("a migration takes its slot count: migrate(...)");
     };
+  }
+
+  /**
+   * Round {@code index}'s migration: {@code slots} slots of the {@code index}-th master (by address, as
+   * the cluster is now) to the next one, while the clients run; the incident of kind migration, closed.
+   */
+  Outcome migrate(int index, int slots, String step) {
+    List<NodeStatus> masters = ClusterHealth.masters(lab.monitor().latestSnapshot()).stream()
+        .sorted(java.util.Comparator.comparing(NodeStatus::address)).toList();
+    NodeStatus source = masters.get((index - 1) % masters.size());
+    NodeStatus target = masters.get(index % masters.size());
+    ChaosAction fault = chaos.send(ChaosRequest.migrate(source.address(), new ChaosRequest.Migration(
+        target.address(), null, slots), "drill"), step);
+    print.accept(step + ": migrating slots " + fault.slots() + " from " + source.address() + " to " + target.address()
+        + " [" + fault.id() + "]");
+    IncidentReport closed = awaitIncident(fault, step + ": the migration's incident closed", ScenarioRound::closed);
+    explain(step, closed);
+    if (closed.migration() != null && !"done".equals(closed.migration().state())) {
+      throw new MeasurementFailure(step + ": the migration " + closed.migration().state() + ": "
+          + closed.migration().error());
+    }
+    return new Outcome(fault, closed, null, List.of());
   }
 
   // ---- the three scenarios

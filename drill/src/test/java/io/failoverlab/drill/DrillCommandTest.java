@@ -156,6 +156,14 @@ class DrillCommandTest {
     assertThat(err.toString()).contains("--clients").contains("not --action no-replica");
     assertThat(run("--action", "stale-replica", "--hang-seconds", "5")).isEqualTo(2);
     assertThat(err.toString()).contains("--hang-seconds").contains("not stale-replica");
+    assertThat(run("--action", "crash", "--slots", "10")).isEqualTo(2);
+    assertThat(err.toString()).contains("--slots").contains("migrate only");
+    assertThat(run("--action", "migrate", "--slots", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--slots");
+    DrillCommand migrate = new DrillCommand(new Env(Map.of()), lab -> { });
+    new CommandLine(migrate).parseArgs("--action", "migrate", "--redis-nodes=");
+    assertThat(migrate.options().migrateSlots()).isEqualTo(1024);
+    assertThat(migrate.options().actionLabel()).isEqualTo("migrate");
     assertThat(run("--action", "crash", "--replicas", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--replicas").contains("no replica to fail over to");
     assertThat(started).isFalse();

@@ -37,7 +37,10 @@ class ScenarioDrillIT {
     command.setOut(new PrintWriter(printed, true));
     command.setErr(new PrintWriter(errors, true));
     List<String> all = new java.util.ArrayList<>(List.of(args));
-    all.addAll(List.of("--node-timeout-ms", "1000", "--failovers", "1", "--redis-nodes=", "--out", out.toString()));
+    if (!all.contains("--failovers")) {
+      all.addAll(List.of("--failovers", "1"));
+    }
+    all.addAll(List.of("--node-timeout-ms", "1000", "--redis-nodes=", "--out", out.toString()));
     int exit = command.execute(all.toArray(String[]::new));
     System.out.println("ScenarioDrillIT " + name + " output:\n" + printed);
     JsonObject report = new JsonObject(Files.readString(out.resolve("report.json")));
@@ -76,6 +79,37 @@ class ScenarioDrillIT {
     assertThat(run.report().getJsonObject("settings").getString("server")).matches("redis \\d+\\.\\d+\\.\\d+");
     assertThat(words).anyMatch(line -> line.startsWith("Elections: the promotions took config epochs "));
     assertThat(row.getLong("healthyAt")).isGreaterThanOrEqualTo(row.getLong("restoredAt"));
+  }
+
+  /**
+   * Two migrations of 200 slots under load (round robin: the first master's to the second, then the
+   * second's to the third): each an incident of kind migration, every slot moved, no error reaching
+   * writer or reader, no write lost, and the cluster healthy between them.
+   */
+  @Test
+  void migrationsUnderLoadMoveTheirSlotsWithoutAnErrorReachingTheClients() throws Exception {
+    Run run = drill("migrate", "--action", "migrate", "--slots", "200", "--failovers", "2", "--port-base", "7160");
+    assertThat(run.exit()).as("exit; stderr %s", run.errors()).isZero();
+    Ports.assertFree(7160, 7165);
+    JsonArray rows = run.report().getJsonArray("failovers");
+    assertThat(rows).hasSize(2);
+    for (int i = 0; i < rows.size(); i++) {
+      JsonObject row = rows.getJsonObject(i);
+      assertThat(row.getString("action")).isEqualTo("migrate");
+      assertThat(row.getString("kind")).isEqualTo("migration");
+      JsonObject migration = row.getJsonObject("migration");
+      assertThat(migration.getString("state")).isEqualTo("done");
+      assertThat(migration.getInteger("slotsDone")).isEqualTo(200);
+      assertThat(migration.getString("from")).isEqualTo(row.getString("target"));
+      for (String service : List.of("writer", "reader")) {
+        assertThat(migration.getJsonObject("clients").getJsonObject(service).getLong("applicationErrors"))
+            .as("%s errors in migration %d", service, i + 1).isZero();
+      }
+      assertThat(row.getLong("lostWrites")).isZero();
+      assertThat(explanation(row)).anyMatch(line -> line.startsWith("Migration ") && line.contains("200 of 200 moved"));
+    }
+    assertThat(rows.getJsonObject(0).getJsonObject("migration").getString("to"))
+        .isEqualTo(rows.getJsonObject(1).getString("target"));
   }
 
   /**

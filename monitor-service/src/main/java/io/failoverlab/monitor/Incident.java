@@ -435,7 +435,8 @@ final class Incident {
   }
 
   IncidentReport report() {
-    String failedNode = failedNode();
+    // A migration fails no node: its source is where slots come from, not a failure.
+    String failedNode = migration != null ? null : failedNode();
     String failedShard = failedShard();
     Milestones milestones = milestones(failedNode, failedShard);
 

@@ -68,7 +68,7 @@ class LivePageTest {
     });
     assertThat(options.getOutboundPermitteds()).extracting(PermittedOptions::getAddress).containsExactlyInAnyOrder(
         Addresses.TOPOLOGY_SNAPSHOT, Addresses.TOPOLOGY_EVENT, Addresses.CLIENT_STATS, Addresses.CLIENT_OUTAGE,
-        Addresses.INCIDENT, Addresses.CHAOS_ACTION);
+        Addresses.INCIDENT, Addresses.CHAOS_ACTION, Addresses.MIGRATION_PROGRESS);
     assertThat(EventBusBridge.handlerOptions().getDisabledTransports())
         .as("only the WebSocket transports stay on").containsExactlyInAnyOrder("XHR", "EVENT_SOURCE", "HTML_FILE", "JSON_P");
     assertThat(EventBusBridge.handlerOptions().isInsertJSESSIONID()).isFalse();
