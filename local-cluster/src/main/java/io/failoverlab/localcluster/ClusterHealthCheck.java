@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -20,20 +21,31 @@ import java.util.stream.Collectors;
  * because after failovers the roles are wherever Redis put them, not where we started them.
  *
  * <p>Healthy means: every node of the cluster is running and answers; every node reports cluster_state:ok,
- * 16384 slots assigned and ok, and knows all nodes; no view flags any node fail/pfail (or is still in handshake);
- * every view sees exactly {@code masters} masters owning slots, and all views agree which; every node that is a
- * replica in its own view has its replication link up and no sync in progress.
+ * 16384 slots assigned and ok, and knows exactly the cluster's nodes; no view flags any node fail/pfail (or is still
+ * in handshake); every view sees exactly as many masters as the cluster has shards now, and all views agree which
+ * masters those are and which of them own slots; every node that is a replica in its own view has its replication
+ * link up and no sync in progress.
+ *
+ * <p>The shape follows the cluster as it is now, not as it was configured: shards added with
+ * {@link LocalRedisCluster#addShard()} count, removed ones do not. A master without slots is healthy, because that is
+ * how an added shard starts (slots move to it later, if at all); it cannot hide a lost shard, because every slot must
+ * still be covered and the number of masters must still match. Which masters own how many slots is not judged: moving
+ * slots is a later step, not a failure.
  */
 final class ClusterHealthCheck {
 
   private final NodeClients clients;
-  private final LocalClusterConfig config;
   private final Supplier<List<NodeProcess>> nodes;
+  private final IntSupplier shards;
 
-  ClusterHealthCheck(NodeClients clients, LocalClusterConfig config, Supplier<List<NodeProcess>> nodes) {
+  /**
+   * @param nodes  the cluster's nodes now
+   * @param shards how many shards (masters) the cluster has now
+   */
+  ClusterHealthCheck(NodeClients clients, Supplier<List<NodeProcess>> nodes, IntSupplier shards) {
     this.clients = clients;
-    this.config = config;
     this.nodes = nodes;
+    this.shards = shards;
   }
 
   /** Succeeds if healthy now; otherwise fails with the first reason found. */
@@ -51,7 +63,7 @@ final class ClusterHealthCheck {
     }
     return Future.all(reports).compose(done -> {
       List<NodeReport> collected = reports.stream().map(Future::result).toList();
-      String problem = firstProblem(collected);
+      String problem = firstProblem(collected, all.size(), shards.getAsInt());
       return problem == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(problem);
     });
   }
@@ -67,7 +79,7 @@ final class ClusterHealthCheck {
         InfoParser.parse(info.result()), ClusterNodesParser.parse(nodesText.result()), InfoParser.parse(replication.result())));
   }
 
-  private String firstProblem(List<NodeReport> reports) {
+  private static String firstProblem(List<NodeReport> reports, int nodeCount, int masterCount) {
     Set<String> agreedMasters = null;
     for (NodeReport report : reports) {
       int port = report.port();
@@ -81,25 +93,26 @@ final class ClusterHealthCheck {
       if (!String.valueOf(LocalClusterConfig.SLOTS).equals(info.get("cluster_slots_ok"))) {
         return "node " + port + ": cluster_slots_ok:" + info.get("cluster_slots_ok");
       }
-      if (!String.valueOf(config.nodeCount()).equals(info.get("cluster_known_nodes"))) {
-        return "node " + port + ": cluster_known_nodes:" + info.get("cluster_known_nodes") + ", expected " + config.nodeCount();
+      if (!String.valueOf(nodeCount).equals(info.get("cluster_known_nodes"))) {
+        return "node " + port + ": cluster_known_nodes:" + info.get("cluster_known_nodes") + ", expected " + nodeCount;
       }
       for (ClusterNode node : report.view()) {
         if (node.failed() || node.possiblyFailed() || node.flags().contains("handshake") || node.flags().contains("noaddr")) {
           return "node " + port + " sees node " + portOf(node) + " as " + String.join(",", node.flags());
         }
       }
-      Set<String> mastersWithSlots = report.view().stream()
-          .filter(node -> node.master() && !node.slots().isEmpty())
-          .map(node -> node.id() + "@" + portOf(node))
+      // "id@port" of each master, marked when it owns no slots: views must agree on both.
+      Set<String> masters = report.view().stream()
+          .filter(ClusterNode::master)
+          .map(node -> node.id() + "@" + portOf(node) + (node.slots().isEmpty() ? "(no slots)" : ""))
           .collect(Collectors.toCollection(TreeSet::new));
-      if (mastersWithSlots.size() != config.masters()) {
-        return "node " + port + " sees " + mastersWithSlots.size() + " masters with slots, expected " + config.masters();
+      if (masters.size() != masterCount) {
+        return "node " + port + " sees " + masters.size() + " masters, expected " + masterCount + ": " + masters;
       }
       if (agreedMasters == null) {
-        agreedMasters = mastersWithSlots;
-      } else if (!agreedMasters.equals(mastersWithSlots)) {
-        return "views disagree on the masters: " + agreedMasters + " vs node " + port + ": " + mastersWithSlots;
+        agreedMasters = masters;
+      } else if (!agreedMasters.equals(masters)) {
+        return "views disagree on the masters: " + agreedMasters + " vs node " + port + ": " + masters;
       }
       boolean replica = report.view().stream().filter(ClusterNode::myself).anyMatch(ClusterNode::replica);
       if (replica) {

@@ -1,6 +1,7 @@
 package io.failoverlab.localcluster;
 
 import io.failoverlab.common.async.Waits;
+import io.failoverlab.common.topology.ClusterNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -10,21 +11,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A Redis Cluster of local redis-server processes on 127.0.0.1, with the failures drills need: crash (SIGKILL),
- * hang (SIGSTOP for a while) and restart.
+ * hang (SIGSTOP for a while) and restart. It can grow and shrink by whole shards while it runs ({@link #addShard()},
+ * {@link #removeShard(int)}); moving slots between shards is left to the caller.
  *
  * <p>Every method returning a Future may be called from an event loop: blocking work (processes, files, kill) runs
  * through {@code executeBlocking}, waiting is done with Vert.x timers. Whatever it started — processes, the temp
- * directory, an extracted binary — is removed by {@link #stop()}, {@link #close()}, a failed {@link #start()} or,
+ * directory, an extracted binary, the nodes of added shards — is removed by {@link #stop()}, {@link #close()}, a failed {@link #start()} or,
  * as a last resort, a JVM shutdown hook.
  */
 public final class LocalRedisCluster implements AutoCloseable {
@@ -34,6 +39,7 @@ public final class LocalRedisCluster implements AutoCloseable {
   static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
   static final Duration RESTART_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration SIGNAL_EFFECT_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration SHARD_CHANGE_TIMEOUT = Duration.ofSeconds(60);
 
   private enum Lifecycle { NEW, STARTING, STARTED, STOPPED }
 
@@ -41,9 +47,13 @@ public final class LocalRedisCluster implements AutoCloseable {
   private final LocalClusterConfig config;
   private final Map<String, String> env;
   private final Duration startTimeout;
-  private final List<NodeProcess> nodes;
+  /** The cluster's nodes, ordered by port (added shards take higher ports than any node). */
+  private final List<NodeProcess> nodes = new CopyOnWriteArrayList<>();
+  /** Started by a running {@link #addShard()}, not members yet; kept apart so stop() still kills them. */
+  private final List<NodeProcess> joining = new CopyOnWriteArrayList<>();
   private final NodeClients clients;
   private final ClusterHealthCheck healthCheck;
+  private final ClusterShards shardOps;
 
   private final Object lock = new Object();
   private final Object stopLock = new Object();
@@ -53,15 +63,20 @@ public final class LocalRedisCluster implements AutoCloseable {
   private Path workDir;
   private Thread shutdownHook;
   private boolean ownShutdownHook = true;
+  /** Masters the cluster has now: config.masters(), plus added shards, minus removed ones. */
+  private int shards;
+  private boolean shardChangeRunning;
 
   private LocalRedisCluster(Vertx vertx, LocalClusterConfig config, Map<String, String> env, Duration startTimeout) {
     this.vertx = vertx;
     this.config = config;
     this.env = Map.copyOf(env);
     this.startTimeout = startTimeout;
-    this.nodes = config.ports().stream().map(NodeProcess::new).toList();
+    config.ports().forEach(port -> nodes.add(new NodeProcess(port)));
+    this.shards = config.masters();
     this.clients = new NodeClients(vertx, config.password());
-    this.healthCheck = new ClusterHealthCheck(clients, config, () -> nodes);
+    this.healthCheck = new ClusterHealthCheck(clients, () -> nodes, this::shardCount);
+    this.shardOps = new ClusterShards(vertx, clients);
   }
 
   public static LocalRedisCluster create(Vertx vertx, LocalClusterConfig config) {
@@ -76,6 +91,7 @@ public final class LocalRedisCluster implements AutoCloseable {
     return new LocalRedisCluster(vertx, config, env, startTimeout);
   }
 
+  /** The shape the cluster was started with; {@link #nodes()} tells the shape it has now. */
   public LocalClusterConfig config() {
     return config;
   }
@@ -142,7 +158,7 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
   }
 
-  /** Current state of every node, ordered by port. */
+  /** Current state of every node (added shards included, removed ones not), ordered by port. */
   public List<LocalNode> nodes() {
     return nodes.stream().map(NodeProcess::snapshot).toList();
   }
@@ -154,8 +170,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 
   /**
    * Polls (every 50 ms) until the cluster is healthy as defined in {@link ClusterHealthCheck}: all nodes running and
-   * agreeing on a full slot map served by {@code masters} masters, no failure flags, every replica synced. Fails
-   * with a {@link java.util.concurrent.TimeoutException} carrying the last reason it was not.
+   * agreeing on the topology, all 16384 slots covered, no failure flags, every replica synced, and as many masters as
+   * the cluster has shards now (configured masters, plus added shards, minus removed ones; an added shard's master
+   * may own no slots). Fails with a {@link java.util.concurrent.TimeoutException} carrying the last reason it was not.
    */
   public Future<Void> awaitHealthy(Duration timeout) {
     synchronized (lock) {
@@ -255,6 +272,98 @@ public final class LocalRedisCluster implements AutoCloseable {
     }).compose(pid -> Waits.untilSucceeds(vertx, "node " + port + " answering PING after restart", RESTART_TIMEOUT, () -> ping(node)));
   }
 
+  /**
+   * Grows the cluster by one shard: 1 + replicasPerMaster new nodes on the ports right after the highest port the
+   * cluster uses now, configured like the others. They are MEET into the cluster, the first becomes the master of the
+   * others, and this completes (with the new nodes, master first) once every node lists them as connected and the
+   * new replicas follow the new master, in sync. The new master owns no slots: moving some to it is the caller's
+   * business. From then on the new nodes are nodes like the others (crash, hang, restart, stop, health).
+   *
+   * <p>Refused while another shard change runs or a node is not running. Fails without changing anything when a new
+   * data or bus port is taken (naming it); a failure after the processes started removes them again.
+   */
+  public Future<List<LocalNode>> addShard() {
+    List<NodeProcess> added;
+    try {
+      beginShardChange("add a shard");
+      try {
+        requireAllRunning("add a shard");
+        added = nextShardPorts().stream().map(NodeProcess::new).toList();
+      } catch (RuntimeException e) {
+        endShardChange();
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    String ports = describePorts(added);
+    long startedAt = System.nanoTime();
+    long deadline = startedAt + SHARD_CHANGE_TIMEOUT.toNanos();
+    List<Integer> members = portsOf(nodes);
+    AtomicReference<Map<Integer, String>> ids = new AtomicReference<>();
+    return blocking(() -> {
+      launchShardBlocking(added);
+      return null;
+    })
+        .compose(v -> Waits.untilSucceeds(vertx, "new nodes " + ports + " answering PING", remaining(deadline), () -> allAnswerPing(added)))
+        .compose(v -> shardOps.ids(portsOf(added)))
+        .compose(newIds -> {
+          ids.set(newIds);
+          return shardOps.join(newIds, members, remaining(deadline));
+        })
+        .compose(v -> publishShard(added))
+        .onSuccess(v -> LOG.info("event=shard-added ports={} masterPort={} masterId={} shards={} addMs={}",
+            ports, added.get(0).port(), ids.get().get(added.get(0).port()), shardCount(), (System.nanoTime() - startedAt) / 1_000_000))
+        .recover(cause -> undoAddShard(added, ids.get(), members).transform(ignored -> {
+          LOG.warn("event=shard-add-failed ports={} reason=\"{}\"", ports, cause.getMessage());
+          return Future.<List<LocalNode>>failedFuture(
+              new IllegalStateException("cannot add a shard on ports " + ports + ": " + cause.getMessage(), cause));
+        }))
+        .eventually(this::endShardChangeLater);
+  }
+
+  /**
+   * Shrinks the cluster by the shard of the master on {@code masterPort}: every other node is told to CLUSTER FORGET
+   * the master and its replicas, then their processes are stopped and their directories deleted. Completes once no
+   * remaining node lists them.
+   *
+   * <p>Refused, with an {@link IllegalStateException} and without changing anything, when the port is not a master
+   * of this cluster, when the master still owns slots (or has slots half moved) in any node's view, when another
+   * shard change runs, or when a node outside the shard is not running: a node that missed the FORGET would keep the
+   * removed nodes in its nodes.conf and gossip them back.
+   */
+  public Future<Void> removeShard(int masterPort) {
+    try {
+      beginShardChange("remove the shard of " + masterPort);
+      if (nodes.stream().noneMatch(node -> node.port() == masterPort)) {
+        endShardChange();
+        throw new IllegalStateException("port " + masterPort + " is not a node of this cluster (ports " + portRange() + ")");
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    long startedAt = System.nanoTime();
+    long deadline = startedAt + SHARD_CHANGE_TIMEOUT.toNanos();
+    List<Integer> ports = portsOf(nodes);
+    return shardOps.viewsOfThoseAnswering(ports)
+        .map(views -> removableShard(masterPort, ports, views))
+        .compose(shard -> {
+          List<Integer> remainingPorts = ports.stream().filter(port -> !shard.ids().containsKey(port)).toList();
+          Collection<String> ids = shard.ids().values();
+          return shardOps.forget(ids, remainingPorts)
+              .compose(v -> blocking(() -> {
+                stopShardBlocking(shard.ids().keySet());
+                return null;
+              }))
+              .compose(v -> Waits.untilSucceeds(vertx, "no node listing the shard of " + masterPort, remaining(deadline),
+                  () -> shardOps.noneLists(ids, remainingPorts)))
+              .onSuccess(v -> LOG.info("event=shard-removed ports={} masterPort={} masterId={} shards={} removeMs={}",
+                  shard.ids().keySet(), masterPort, shard.masterId(), shardCount(), (System.nanoTime() - startedAt) / 1_000_000));
+        })
+        .onFailure(e -> LOG.warn("event=shard-remove-failed masterPort={} reason=\"{}\"", masterPort, e.getMessage()))
+        .eventually(this::endShardChangeLater);
+  }
+
   /** Kills every process, waits for their exit, deletes the temp directory and any extracted binary. Idempotent. */
   public Future<Void> stop() {
     return blocking(() -> {
@@ -322,8 +431,12 @@ public final class LocalRedisCluster implements AutoCloseable {
   }
 
   private Future<Void> allAnswerPing() {
+    return allAnswerPing(nodes);
+  }
+
+  private Future<Void> allAnswerPing(List<NodeProcess> which) {
     List<Future<?>> pings = new ArrayList<>();
-    for (NodeProcess node : nodes) {
+    for (NodeProcess node : which) {
       pings.add(ping(node));
     }
     return Future.all(pings).mapEmpty();
@@ -371,18 +484,179 @@ public final class LocalRedisCluster implements AutoCloseable {
             : Future.<Void>failedFuture("pid " + pid + (expected ? " not stopped yet" : " still stopped")));
   }
 
+  // ---- adding and removing shards
+
+  private void beginShardChange(String action) {
+    synchronized (lock) {
+      if (lifecycle != Lifecycle.STARTED) {
+        throw new IllegalStateException("cannot " + action + ": cluster is " + lifecycle);
+      }
+      if (shardChangeRunning) {
+        throw new IllegalStateException("cannot " + action + ": another shard is being added or removed");
+      }
+      shardChangeRunning = true;
+    }
+  }
+
+  private void endShardChange() {
+    synchronized (lock) {
+      shardChangeRunning = false;
+    }
+  }
+
+  private Future<Void> endShardChangeLater() {
+    endShardChange();
+    return Future.succeededFuture();
+  }
+
+  private void requireAllRunning(String action) {
+    for (NodeProcess node : nodes) {
+      if (node.state() != NodeState.RUNNING) {
+        throw new IllegalStateException("cannot " + action + ": node " + node.port() + " is " + node.state());
+      }
+    }
+  }
+
+  /** The ports right after the highest one in use: master first, then its replicas. */
+  private List<Integer> nextShardPorts() {
+    int highest = nodes.stream().mapToInt(NodeProcess::port).max().orElseThrow();
+    int count = 1 + config.replicasPerMaster();
+    int lastBusPort = highest + count + LocalClusterConfig.BUS_PORT_OFFSET;
+    if (lastBusPort > 65535) {
+      throw new IllegalStateException("cannot add a shard after port " + highest + ": the last new node's cluster bus port would be "
+          + lastBusPort + ", above 65535");
+    }
+    List<Integer> ports = new ArrayList<>(count);
+    for (int i = 1; i <= count; i++) {
+      ports.add(highest + i);
+    }
+    return ports;
+  }
+
+  /** Port check first: a taken port fails before anything exists. Then each node as at start(), in the same work dir. */
+  private void launchShardBlocking(List<NodeProcess> added) throws IOException {
+    PortCheck.requireFree(portsOf(added));
+    Path dir;
+    RedisBinary resolved;
+    synchronized (lock) {
+      dir = workDir;
+      resolved = binary;
+      // Listed before any process exists, so stop() and the shutdown hook find every one of them.
+      joining.addAll(added);
+    }
+    for (NodeProcess node : added) {
+      Path nodeDir = dir.resolve(Integer.toString(node.port()));
+      node.writeConfigBlocking(nodeDir, NodeConfigFile.render(node.port(), nodeDir, config, resolved));
+    }
+    for (NodeProcess node : added) {
+      synchronized (lock) {
+        if (lifecycle != Lifecycle.STARTED) {
+          throw new IllegalStateException("cluster was stopped while adding a shard");
+        }
+        node.launchBlocking(resolved.path(), "start");
+      }
+    }
+  }
+
+  /** Under the lock, together with stopBlocking()'s look at both lists: a node is always in one of them. */
+  private Future<List<LocalNode>> publishShard(List<NodeProcess> added) {
+    synchronized (lock) {
+      if (lifecycle != Lifecycle.STARTED) {
+        return Future.failedFuture(new IllegalStateException("cluster is " + lifecycle));
+      }
+      joining.removeAll(added);
+      nodes.addAll(added);
+      shards++;
+    }
+    return Future.succeededFuture(added.stream().map(NodeProcess::snapshot).toList());
+  }
+
+  /**
+   * Takes a failed addShard back: the members forget the new nodes (if they got as far as having ids; best effort),
+   * then the processes and directories go. Never fails: the caller reports the original cause.
+   */
+  private Future<Void> undoAddShard(List<NodeProcess> added, Map<Integer, String> ids, List<Integer> members) {
+    Future<Void> forgotten = ids == null ? Future.succeededFuture() : shardOps.forget(ids.values(), members)
+        .onFailure(e -> LOG.warn("event=shard-add-undo-forget-failed reason=\"{}\"", e.getMessage()));
+    return forgotten.transform(ignored -> blocking(() -> {
+      for (NodeProcess node : added) {
+        if (joining.contains(node)) {
+          removeNodeBlocking(node);
+          joining.remove(node);
+        }
+      }
+      return null;
+    })).transform(result -> {
+      if (result.failed()) {
+        LOG.warn("event=shard-add-undo-failed reason=\"{}\"", result.cause().getMessage());
+      }
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  /** {@link ClusterShards#emptyShard}, plus: every node outside the shard runs and answered. */
+  private ClusterShards.Shard removableShard(int masterPort, List<Integer> ports, Map<Integer, List<ClusterNode>> views) {
+    ClusterShards.Shard shard = ClusterShards.emptyShard(masterPort, ports, views);
+    for (NodeProcess node : nodes) {
+      if (!shard.ids().containsKey(node.port())) {
+        if (node.state() != NodeState.RUNNING || !views.containsKey(node.port())) {
+          throw new IllegalStateException("cannot remove the shard of " + masterPort + ": node " + node.port() + " is "
+              + node.state() + (views.containsKey(node.port()) ? "" : " and did not answer")
+              + "; every other node must run to forget the shard");
+        }
+      }
+    }
+    return shard;
+  }
+
+  private void stopShardBlocking(Collection<Integer> ports) {
+    for (NodeProcess node : nodes) {
+      if (ports.contains(node.port())) {
+        cancelHangTimer(node);
+        removeNodeBlocking(node);
+        synchronized (lock) {
+          nodes.remove(node);
+        }
+      }
+    }
+    synchronized (lock) {
+      shards--;
+    }
+  }
+
+  /** SIGKILL, wait for the exit, delete the node's directory. */
+  private void removeNodeBlocking(NodeProcess node) {
+    long pid = node.pid();
+    node.killBlocking(NodeState.STOPPED);
+    Path dir = node.dir();
+    if (dir != null) {
+      deleteRecursively(dir);
+    }
+    LOG.info("event=node-removed port={} pid={}", node.port(), pid);
+  }
+
+  private int shardCount() {
+    synchronized (lock) {
+      return shards;
+    }
+  }
+
   // ---- stopping
 
   private void stopBlocking() {
     synchronized (stopLock) {
+      List<NodeProcess> all = new ArrayList<>();
       synchronized (lock) {
         lifecycle = Lifecycle.STOPPED;
         if (cleanedUp) {
           return;
         }
         cleanedUp = true;
+        // After the flip no node can start or join, so this covers every process: members and joining ones.
+        all.addAll(nodes);
+        all.addAll(joining);
       }
-      for (NodeProcess node : nodes) {
+      for (NodeProcess node : all) {
         long timer = node.takeHangTimer();
         if (timer >= 0) {
           try {
@@ -457,7 +731,27 @@ public final class LocalRedisCluster implements AutoCloseable {
     return Duration.ofNanos(Math.max(1_000_000L, deadlineNanos - System.nanoTime()));
   }
 
+  /** The ports in use now, as ranges: "7000-7005", or "7000-7005,7008-7009" after a shard in between was removed. */
   private String portRange() {
-    return config.portBase() + "-" + (config.portBase() + config.nodeCount() - 1);
+    return describePorts(nodes);
+  }
+
+  private static String describePorts(List<NodeProcess> which) {
+    List<String> ranges = new ArrayList<>();
+    List<Integer> ports = portsOf(which).stream().sorted().toList();
+    int i = 0;
+    while (i < ports.size()) {
+      int j = i;
+      while (j + 1 < ports.size() && ports.get(j + 1) == ports.get(j) + 1) {
+        j++;
+      }
+      ranges.add(i == j ? Integer.toString(ports.get(i)) : ports.get(i) + "-" + ports.get(j));
+      i = j + 1;
+    }
+    return String.join(",", ranges);
+  }
+
+  private static List<Integer> portsOf(List<NodeProcess> which) {
+    return which.stream().map(NodeProcess::port).toList();
   }
 }

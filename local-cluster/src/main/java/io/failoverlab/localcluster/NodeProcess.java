@@ -36,6 +36,11 @@ final class NodeProcess {
     return "127.0.0.1:" + port;
   }
 
+  /** The node's directory (config, nodes.conf, logs); null before its config was written. */
+  synchronized Path dir() {
+    return dir;
+  }
+
   synchronized LocalNode snapshot() {
     return new LocalNode(port, address(), process == null ? -1 : process.pid(), state());
   }

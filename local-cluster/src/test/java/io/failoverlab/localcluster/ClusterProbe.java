@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +22,11 @@ final class ClusterProbe implements AutoCloseable {
 
   Response send(int port, Request request) {
     return await(clients.send(port, "probe", request));
+  }
+
+  /** The node's whole CLUSTER NODES view; fails if it does not answer. */
+  List<ClusterNode> view(int port) {
+    return ClusterNodesParser.parse(await(clients.text(port, "CLUSTER NODES", Request.cmd(Command.CLUSTER).arg("NODES"))));
   }
 
   /** The node's own CLUSTER NODES view of itself; empty if it does not answer. */
@@ -47,6 +53,10 @@ final class ClusterProbe implements AutoCloseable {
     try {
       return future.await(90, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
+      if (future.failed()) {
+        // The future's own failure (a Waits deadline), rethrown by await(): its message is the answer, keep it.
+        throw new IllegalStateException(e.getMessage(), e);
+      }
       throw new AssertionError("future did not complete within 90 s", e);
     }
   }
