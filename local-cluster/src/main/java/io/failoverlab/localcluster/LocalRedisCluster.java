@@ -358,7 +358,7 @@ public final class LocalRedisCluster implements AutoCloseable {
               .compose(v -> Waits.untilSucceeds(vertx, "no node listing the shard of " + masterPort, remaining(deadline),
                   () -> shardOps.noneLists(ids, remainingPorts)))
               .onSuccess(v -> LOG.info("event=shard-removed ports={} masterPort={} masterId={} shards={} removeMs={}",
-                  shard.ids().keySet(), masterPort, shard.masterId(), shardCount(), (System.nanoTime() - startedAt) / 1_000_000));
+                  describePortList(shard.ids().keySet()), masterPort, shard.masterId(), shardCount(), (System.nanoTime() - startedAt) / 1_000_000));
         })
         .onFailure(e -> LOG.warn("event=shard-remove-failed masterPort={} reason=\"{}\"", masterPort, e.getMessage()))
         .eventually(this::endShardChangeLater);
@@ -737,8 +737,12 @@ public final class LocalRedisCluster implements AutoCloseable {
   }
 
   private static String describePorts(List<NodeProcess> which) {
+    return describePortList(portsOf(which));
+  }
+
+  private static String describePortList(Collection<Integer> unsorted) {
     List<String> ranges = new ArrayList<>();
-    List<Integer> ports = portsOf(which).stream().sorted().toList();
+    List<Integer> ports = unsorted.stream().sorted().toList();
     int i = 0;
     while (i < ports.size()) {
       int j = i;
