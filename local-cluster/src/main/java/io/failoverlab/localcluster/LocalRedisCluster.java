@@ -39,6 +39,8 @@ public final class LocalRedisCluster implements AutoCloseable {
   static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
   static final Duration RESTART_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration SIGNAL_EFFECT_TIMEOUT = Duration.ofSeconds(5);
+  /** How long the views of a shard about to be removed may disagree about its (moved) slots. */
+  static final Duration GOSSIP_AGREEMENT = Duration.ofSeconds(10);
   static final Duration SHARD_CHANGE_TIMEOUT = Duration.ofSeconds(60);
 
   private enum Lifecycle { NEW, STARTING, STARTED, STOPPED }
@@ -345,8 +347,7 @@ public final class LocalRedisCluster implements AutoCloseable {
     long startedAt = System.nanoTime();
     long deadline = startedAt + SHARD_CHANGE_TIMEOUT.toNanos();
     List<Integer> ports = portsOf(nodes);
-    return shardOps.viewsOfThoseAnswering(ports)
-        .map(views -> removableShard(masterPort, ports, views))
+    return removableWhenViewsAgree(masterPort, ports, System.nanoTime() + GOSSIP_AGREEMENT.toNanos())
         .compose(shard -> {
           List<Integer> remainingPorts = ports.stream().filter(port -> !shard.ids().containsKey(port)).toList();
           Collection<String> ids = shard.ids().values();
@@ -595,6 +596,32 @@ public final class LocalRedisCluster implements AutoCloseable {
   }
 
   /** {@link ClusterShards#emptyShard}, plus: every node outside the shard runs and answered. */
+  /**
+   * The shard, once no node's view gives its master slots. Just after its last slot moved away, the
+   * masters know (they were told) but a replica may still show a few of them until gossip reaches it:
+   * while the master's own view has no slots, a view that still does is waited for, up to
+   * {@link #GOSSIP_AGREEMENT}; any other reason to refuse fails at once.
+   */
+  private Future<ClusterShards.Shard> removableWhenViewsAgree(int masterPort, List<Integer> ports, long deadline) {
+    return shardOps.viewsOfThoseAnswering(ports).compose(views -> {
+      try {
+        return Future.succeededFuture(removableShard(masterPort, ports, views));
+      } catch (IllegalStateException e) {
+        boolean gossipLag = e.getMessage().contains("still owns slots") && ownsNoSlotsInItsOwnView(masterPort, views);
+        if (!gossipLag || System.nanoTime() > deadline) {
+          return Future.failedFuture(e);
+        }
+        return vertx.timer(50).compose(v -> removableWhenViewsAgree(masterPort, ports, deadline));
+      }
+    });
+  }
+
+  private static boolean ownsNoSlotsInItsOwnView(int masterPort, Map<Integer, List<ClusterNode>> views) {
+    List<ClusterNode> own = views.get(masterPort);
+    return own != null && own.stream().anyMatch(line -> line.myself() && line.slots().isEmpty()
+        && line.openSlots().isEmpty());
+  }
+
   private ClusterShards.Shard removableShard(int masterPort, List<Integer> ports, Map<Integer, List<ClusterNode>> views) {
     ClusterShards.Shard shard = ClusterShards.emptyShard(masterPort, ports, views);
     for (NodeProcess node : nodes) {

@@ -122,7 +122,7 @@ final class Incident {
       faultTargets = action == null || action.getJsonArray("nodes") == null ? faultNode
           : String.join(" and ", action.getJsonArray("nodes").stream().map(String::valueOf).toList());
       faultMethod = action == null ? null : action.getString("method");
-      if (action != null && "migrate".equals(faultAction)) {
+      if (action != null && MigrationWatch.MOVES_SLOTS.contains(faultAction)) {
         migration = new MigrationWatch(action, at);
       }
     }
@@ -515,7 +515,7 @@ final class Incident {
 
   private List<String> migrationExplanation() {
     List<String> lines = new ArrayList<>();
-    lines.add("Fault injected: migrate (" + faultMethod + ").");
+    lines.add("Fault injected: " + faultAction + " (" + faultMethod + ").");
     lines.addAll(migration.explanation());
     return lines;
   }

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  */
 final class MigrationWatch {
 
-  private static final List<String> REDIRECTS = List.of("ask", "moved", "tryagain");
+  /** The chaos actions that move slots, and so open an incident of kind migration. */
+  static final java.util.Set<String> MOVES_SLOTS = java.util.Set.of("migrate", "add-shard", "remove-shard");
 
   /** One service's tally. */
   private static final class Tally {
@@ -29,9 +30,10 @@ final class MigrationWatch {
   }
 
   private final String actionId;
-  private final String from;
-  private final String to;
-  private final String slots;
+  private final String kind;
+  private String from;
+  private String to;
+  private String slots;
   private final long startedAt;
   private String state = MigrationProgress.State.RUNNING.label();
   private int slotsDone;
@@ -49,6 +51,7 @@ final class MigrationWatch {
   /** {@code action}: the migrate action's JSON (ChaosAction), as the incident was given it. */
   MigrationWatch(JsonObject action, long startedAt) {
     this.actionId = action.getString("id");
+    this.kind = action.getString("action");
     this.from = action.getString("node");
     this.to = action.getString("to");
     this.slots = action.getString("slots");
@@ -61,6 +64,9 @@ final class MigrationWatch {
       return;
     }
     state = progress.state().label();
+    // Adding or removing a shard learns its sources or targets as it goes.
+    from = progress.from();
+    to = progress.to();
     slotsDone = progress.slotsDone();
     slotsTotal = progress.slotsTotal();
     keysMoved = progress.keysMoved();
@@ -125,7 +131,8 @@ final class MigrationWatch {
   /** The migration in words, for the incident's explanation. */
   List<String> explanation() {
     List<String> lines = new ArrayList<>();
-    lines.add("Migration " + actionId + ": slots " + slots + " from " + from + " to " + to + "; " + slotsDone + " of "
+    lines.add(("migrate".equals(kind) ? "Migration " : "Migration (" + kind + ") ") + actionId + ": slots "
+        + (slots == null ? "" : slots + " ") + "from " + from + " to " + to + "; " + slotsDone + " of "
         + slotsTotal + " moved with " + keysMoved + " keys" + (slotsOwnedAt == null ? "" : ", all owned by " + to + " +"
         + (slotsOwnedAt - startedAt) + " ms") + ("failed".equals(state) ? "; stopped: " + error
         + " (the slot it was moving may be left open: see the snapshot's openSlots, POST /api/chaos/fix)" : "")

@@ -172,7 +172,8 @@ public final class MonitorVerticle extends VerticleBase {
     String node = action.action() == ChaosRequest.Action.FAILOVER && action.master() != null
         ? action.master() : action.node();
     tracker.faultInjected(action.toJson().put("node", node), action.at());
-    if (action.action() == ChaosRequest.Action.ISOLATE || action.action() == ChaosRequest.Action.MIGRATE) {
+    if (action.action() == ChaosRequest.Action.ISOLATE || action.action() == ChaosRequest.Action.MIGRATE
+        || action.action() == ChaosRequest.Action.ADD_SHARD || action.action() == ChaosRequest.Action.REMOVE_SHARD) {
       // Nothing becomes unreachable: the shard has no suspect for the probe to watch.
       return;
     }

@@ -12,6 +12,7 @@ import io.failoverlab.monitor.chaos.SlotMigration;
 import io.failoverlab.monitor.chaos.SlotRepair;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Faults in the lab, done to the redis-server processes themselves, as a real outage would: a crash is
@@ -36,6 +37,10 @@ public final class LocalClusterFaults implements FaultInjector {
       case ISOLATE -> ReplicaIsolation.METHOD;
       case MIGRATE -> SlotMigration.METHOD;
       case FIX -> SlotRepair.METHOD;
+      case ADD_SHARD -> "start a master and its replicas on the next free ports (CLUSTER MEET, REPLICATE), then "
+          + "migrate an even share of every master's slots to it";
+      case REMOVE_SHARD -> "migrate its slots to the other masters evenly, then CLUSTER FORGET it and its replicas "
+          + "on every node and stop them";
     };
   }
 
@@ -51,7 +56,7 @@ public final class LocalClusterFaults implements FaultInjector {
     NodeState state = local.state();
     boolean possible = switch (action) {
       case CRASH -> state == NodeState.RUNNING || state == NodeState.HUNG;
-      case HANG, FAILOVER, ISOLATE, MIGRATE, FIX -> state == NodeState.RUNNING;
+      case HANG, FAILOVER, ISOLATE, MIGRATE, FIX, ADD_SHARD, REMOVE_SHARD -> state == NodeState.RUNNING;
       case RESTART -> state == NodeState.CRASHED;
     };
     if (!possible) {
@@ -75,4 +80,13 @@ public final class LocalClusterFaults implements FaultInjector {
     return cluster.restart(node.port());
   }
 
+  @Override
+  public Future<List<HostAndPort>> addShard() {
+    return cluster.addShard().map(nodes -> nodes.stream().map(node -> HostAndPort.parse(node.address())).toList());
+  }
+
+  @Override
+  public Future<Void> removeShard(HostAndPort master) {
+    return cluster.removeShard(master.port());
+  }
 }

@@ -102,10 +102,21 @@ public record ChaosRequest(Action action, String node, Integer seconds, Failover
      * Slots left open by an interrupted migration are closed (redis-cli --cluster fix): each is
      * finished where both sides live, else given back to the node that owns it.
      */
-    FIX;
+    FIX,
+    /**
+     * A new shard (a master and its replicas) joins the cluster and takes an even share of every
+     * master's slots with their keys (lab only: it starts processes).
+     */
+    ADD_SHARD,
+    /**
+     * The shard of {@code node} gives its slots with their keys to the other masters, evenly, and its
+     * nodes are forgotten by the cluster and stopped (lab only).
+     */
+    REMOVE_SHARD;
 
+    /** As the kill endpoint's path says it: "crash", "add-shard". */
     public String label() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Null for an unknown label. */

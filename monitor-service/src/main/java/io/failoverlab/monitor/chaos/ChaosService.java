@@ -47,6 +47,10 @@ public final class ChaosService {
   public static final int MAX_CRASH_NODES = 8;
   private static final int RECENT = 50;
   private static final int SLOTS = 16384;
+  /** The fewest masters a cluster may be left with: a majority of them agrees a failure. */
+  static final int MIN_MASTERS = 3;
+  /** How long a new shard's master may take to show in the monitor's view before add-shard gives up. */
+  private static final long NEW_SHARD_VISIBLE_MS = 30_000;
   private static final long FAILOVER_DEADLINE_MS = 15_000;
   private static final long ROLE_POLL_MS = 50;
 
@@ -90,7 +94,8 @@ public final class ChaosService {
         System.currentTimeMillis(), plan.targets.size() > 1 ? plan.targets.stream().map(NodeStatus::address).toList()
         : null, plan.migration == null ? null : plan.migration.target().address().toString(), plan.slots());
     plan.involved.forEach(node -> busy.put(node, action.id()));
-    if (plan.migration != null || plan.repairs != null) {
+    if (plan.migration != null || plan.repairs != null || request.action() == Action.ADD_SHARD
+        || request.action() == Action.REMOVE_SHARD) {
       migrations.add(action.id());
     }
     JsonObject record = action.toJson().put("status", "running");
@@ -195,11 +200,13 @@ public final class ChaosService {
       throw new ChaosRefusal(400, "\"to\", \"slots\" and \"count\" only apply to migrate, not "
           + request.action().label());
     }
-    if (request.action() == Action.FIX) {
+    if (request.action() == Action.FIX || request.action() == Action.ADD_SHARD) {
       if (request.node() != null || request.nodes() != null || request.seconds() != null || request.mode() != null) {
-        throw new ChaosRefusal(400, "fix takes no fields: it closes every slot the cluster reports open");
+        throw new ChaosRefusal(400, request.action() == Action.FIX
+            ? "fix takes no fields: it closes every slot the cluster reports open"
+            : "add-shard takes no fields: the new shard starts on the next free ports");
       }
-      return fixPlan();
+      return request.action() == Action.FIX ? fixPlan() : addShardPlan();
     }
     if (request.nodes() != null && request.action() != Action.CRASH) {
       throw new ChaosRefusal(400, "\"nodes\" only applies to crash, not " + request.action().label());
@@ -262,7 +269,8 @@ public final class ChaosService {
       }
       case FAILOVER -> failoverPlan(snapshot, node, method, mode);
       case MIGRATE -> migrationPlan(snapshot, node, request.migration(), method);
-      case FIX -> throw new IllegalStateException("fix is planned above");
+      case REMOVE_SHARD -> removeShardPlan(snapshot, node, method);
+      case FIX, ADD_SHARD -> throw new IllegalStateException(request.action().label() + " is planned above");
       case ISOLATE -> {
         if (!"replica".equals(node.role()) || node.master() == null) {
           throw new ChaosRefusal(409, "node " + node.address() + " is not a replica: only a replica can be cut off "
@@ -464,6 +472,65 @@ public final class ChaosService {
         FailoverMode.DEFAULT, List.of(first), null, repairs);
   }
 
+  /** A new shard: refused while slots move or are open (the cluster must be settled to take an even share). */
+  private Plan addShardPlan() {
+    String method = faults.method(Action.ADD_SHARD, 0);
+    if (method == null) {
+      throw new ChaosRefusal(501, faults.whyNot(Action.ADD_SHARD));
+    }
+    TopologySnapshot snapshot = settled(Action.ADD_SHARD);
+    List<NodeStatus> masters = liveMasters(snapshot);
+    masters.forEach(master -> requireIdle(master.address()));
+    NodeStatus first = masters.get(0);
+    return new Plan(first, null, masters.stream().map(NodeStatus::address).toList(), method, FailoverMode.DEFAULT,
+        List.of(first), null, null);
+  }
+
+  /**
+   * A shard removed: its master must own slots or none, live and idle; refused when it is not a
+   * master, or when the masters left would be fewer than three (no majority to fail one over).
+   */
+  private Plan removeShardPlan(TopologySnapshot snapshot, NodeStatus node, String method) {
+    if (!"master".equals(node.role())) {
+      throw new ChaosRefusal(409, "node " + node.address() + " is a " + node.role() + ": remove-shard names the shard's "
+          + "master");
+    }
+    settled(Action.REMOVE_SHARD);
+    List<NodeStatus> masters = liveMasters(snapshot);
+    if (masters.size() - 1 < MIN_MASTERS) {
+      throw new ChaosRefusal(409, "removing " + node.address() + " would leave " + (masters.size() - 1) + " masters: a "
+          + "cluster needs " + MIN_MASTERS + " for a majority to fail one over");
+    }
+    requireReachable(node, Action.REMOVE_SHARD);
+    masters.forEach(master -> requireIdle(master.address()));
+    return new Plan(node, node.address(), masters.stream().map(NodeStatus::address).toList(), method,
+        FailoverMode.DEFAULT, List.of(node), null, null);
+  }
+
+  /** The snapshot, when no migration runs and no slot is open; else a refusal naming why. */
+  private TopologySnapshot settled(Action action) {
+    TopologySnapshot snapshot = topology.get();
+    if (snapshot == null) {
+      throw new ChaosRefusal(503, "the cluster has not been discovered yet; try again in a moment");
+    }
+    String running = busy.values().stream().filter(migrations::contains).findFirst().orElse(null);
+    if (running != null) {
+      throw new ChaosRefusal(409, "migration " + running + " is still running: one " + action.label()
+          + " or migration at a time");
+    }
+    if (!snapshot.openSlots().isEmpty()) {
+      throw new ChaosRefusal(409, "slots are open from an earlier migration (" + openSlotsText(snapshot)
+          + "): POST /api/chaos/fix first");
+    }
+    return snapshot;
+  }
+
+  private static List<NodeStatus> liveMasters(TopologySnapshot snapshot) {
+    return snapshot.nodes().stream().filter(n -> "master".equals(n.role()) && n.reachable()
+        && n.flags().stream().noneMatch(flag -> flag.startsWith("fail"))).sorted(
+        java.util.Comparator.comparing(NodeStatus::address)).toList();
+  }
+
   private static String openSlotsText(TopologySnapshot snapshot) {
     return String.join(", ", snapshot.openSlots().stream().limit(5)
         .map(o -> o.slot() + " " + o.state() + " on " + o.node()).toList())
@@ -538,11 +605,27 @@ public final class ChaosService {
         case FAILOVER -> failover(node, plan.mode);
         case MIGRATE -> {
           MigrationPlan m = plan.migration;
-          yield new SlotMigration(new SlotCommands(vertx, redis, faultTimeoutMs()), action.id(), m.source(), m.target(),
-              m.others(), m.slots(), progress -> vertx.eventBus().publish(Addresses.MIGRATION_PROGRESS,
-              progress.toJson())).run();
+          List<SlotCommands.Node> masters = new java.util.ArrayList<>(m.others());
+          masters.add(m.source());
+          masters.add(m.target());
+          yield migrate(action, SlotMigration.moves(m.source(), m.target(), m.slots()), masters);
         }
         case FIX -> new SlotRepair(new SlotCommands(vertx, redis, faultTimeoutMs()), action.id(), plan.repairs).run();
+        case ADD_SHARD -> faults.addShard().compose(added -> awaitMaster(added.get(0), System.currentTimeMillis()
+            + NEW_SHARD_VISIBLE_MS)).compose(newMaster -> {
+              List<NodeStatus> masters = liveMasters(topology.get());
+              return migrate(action, ShardMoves.toNewShard(masters, newMaster), nodes(masters));
+            });
+        case REMOVE_SHARD -> {
+          List<NodeStatus> masters = liveMasters(topology.get());
+          NodeStatus leaving = plan.node;
+          List<HostAndPort> shard = new java.util.ArrayList<>(List.of(node));
+          topology.get().nodes().stream().filter(n -> leaving.address().equals(n.master()))
+              .forEach(replica -> shard.add(HostAndPort.parse(replica.address())));
+          yield Future.join(shard.stream().map(this::stayInShard).toList()).<Void>mapEmpty()
+              .compose(v -> migrate(action, ShardMoves.fromLeavingShard(masters, leaving), nodes(masters)))
+              .compose(v -> faults.removeShard(node));
+        }
         case ISOLATE -> ReplicaIsolation.isolate(vertx, node, redis, faultTimeoutMs())
             .compose(restore -> vertx.timer(action.seconds() * 1000L, TimeUnit.MILLISECONDS).compose(v -> restore.run()));
       };
@@ -577,6 +660,54 @@ public final class ChaosService {
           }
           return vertx.timer(ROLE_POLL_MS, TimeUnit.MILLISECONDS).compose(v -> awaitMaster(link, deadline));
         });
+  }
+
+  /**
+   * A master that gives its last slot away becomes a replica of the node that took it, and so do its
+   * replicas, each by its own cluster-allow-replica-migration (yes by default in Redis 7): a leaving
+   * shard must stay a master without slots, with its replicas, to be forgotten whole. Redis 6 has no
+   * such setting: its error is let pass, and the removal then names the node that moved.
+   */
+  private Future<Void> stayInShard(HostAndPort member) {
+    NodeLink link = new NodeLink(vertx, member, redis, false);
+    return link.send(Request.cmd(Command.CONFIG).arg("SET").arg("cluster-allow-replica-migration").arg("no"),
+            faultTimeoutMs())
+        .<Void>mapEmpty()
+        .recover(error -> {
+          LOG.info("event=remove_shard_config_skipped node={} error=\"{}\"", member, error.getMessage());
+          return Future.succeededFuture();
+        })
+        .eventually(link::close);
+  }
+
+  /**
+   * The new shard's master as the monitor sees it: a live master with its node id, once every node
+   * says cluster_state ok. A node that joined a moment ago answers CLUSTERDOWN to the MIGRATE that
+   * would bring it keys until it has learnt every slot's owner.
+   */
+  private Future<NodeStatus> awaitMaster(HostAndPort address, long deadline) {
+    TopologySnapshot snapshot = topology.get();
+    NodeStatus seen = snapshot == null || !"ok".equals(snapshot.clusterState()) ? null : snapshot.nodes().stream()
+        .filter(n -> n.address().equals(address.toString()) && "master".equals(n.role()) && n.reachable())
+        .findFirst().orElse(null);
+    if (seen != null) {
+      return Future.succeededFuture(seen);
+    }
+    if (System.currentTimeMillis() > deadline) {
+      return Future.failedFuture("the new master " + address + " did not show in the monitor's view within "
+          + NEW_SHARD_VISIBLE_MS + " ms");
+    }
+    return vertx.timer(ROLE_POLL_MS, TimeUnit.MILLISECONDS).compose(v -> awaitMaster(address, deadline));
+  }
+
+  private static List<SlotCommands.Node> nodes(List<NodeStatus> masters) {
+    return masters.stream().map(ChaosService::slotNode).toList();
+  }
+
+  /** Runs {@code moves} as the action's migration, its progress published on the event bus. */
+  private Future<Void> migrate(ChaosAction action, List<SlotMigration.Move> moves, List<SlotCommands.Node> masters) {
+    return new SlotMigration(new SlotCommands(vertx, redis, faultTimeoutMs()), action.id(), moves, masters,
+        progress -> vertx.eventBus().publish(Addresses.MIGRATION_PROGRESS, progress.toJson())).run();
   }
 
   /** A fault's own commands get a longer deadline than a client's (see RedisCommandFaults). */

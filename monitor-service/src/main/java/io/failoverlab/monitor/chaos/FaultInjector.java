@@ -3,6 +3,7 @@ package io.failoverlab.monitor.chaos;
 import io.failoverlab.common.contract.ChaosRequest.Action;
 import io.failoverlab.common.topology.HostAndPort;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * How faults are caused in this runtime: through Redis commands against any cluster
@@ -33,4 +34,17 @@ public interface FaultInjector {
   Future<Void> hang(HostAndPort node, int seconds);
 
   Future<Void> restart(HostAndPort node);
+
+  /**
+   * Starts a new shard, a master and its replicas, joined to the cluster and owning no slots;
+   * completes with their addresses, the master first. Only where this runtime owns the processes.
+   */
+  default Future<List<HostAndPort>> addShard() {
+    return Future.failedFuture(new ChaosRefusal(501, whyNot(Action.ADD_SHARD)));
+  }
+
+  /** Has the cluster forget the master at {@code master} (owning no slots) and its replicas, and stops them. */
+  default Future<Void> removeShard(HostAndPort master) {
+    return Future.failedFuture(new ChaosRefusal(501, whyNot(Action.REMOVE_SHARD)));
+  }
 }

@@ -47,11 +47,16 @@ public final class RedisCommandFaults implements FaultInjector {
       case ISOLATE -> ReplicaIsolation.METHOD;
       case MIGRATE -> SlotMigration.METHOD;
       case FIX -> SlotRepair.METHOD;
+      case ADD_SHARD, REMOVE_SHARD -> null;
     };
   }
 
   @Override
   public String whyNot(Action action) {
+    if (action == Action.ADD_SHARD || action == Action.REMOVE_SHARD) {
+      return action.label() + " is only possible in the lab, where the monitor starts and stops the redis-server "
+          + "processes; here add or remove the nodes with your orchestrator and move slots with migrate";
+    }
     return "restart is only possible in the lab, where the monitor owns the redis-server processes; "
         + "here the node's orchestrator (docker compose, systemd, Kubernetes) starts it again";
   }

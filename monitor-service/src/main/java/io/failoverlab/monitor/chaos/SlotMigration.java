@@ -30,39 +30,52 @@ public final class SlotMigration {
       + "MIGRATE of its keys in batches of " + SlotCommands.BATCH + ", CLUSTER SETSLOT NODE on the target, the source "
       + "and every other master";
 
+  /** One slot to move, from its owner to another master. */
+  record Move(Node source, Node target, int slot) {
+  }
+
   private final SlotCommands commands;
   private final String id;
-  private final Node source;
-  private final Node target;
-  private final List<Node> otherMasters;
-  private final List<Integer> slots;
+  private final List<Move> moves;
+  private final List<Node> masters;
   private final Consumer<MigrationProgress> progress;
+  private final String from;
+  private final String to;
   private int done;
   private long keysMoved;
 
-  SlotMigration(SlotCommands commands, String id, Node source, Node target, List<Node> otherMasters,
-                List<Integer> slots, Consumer<MigrationProgress> progress) {
+  /**
+   * @param moves   the slots to move, in order (one source and target for a migrate; several sources
+   *                for adding a shard, several targets for removing one)
+   * @param masters every live master: those not part of a move are told its new owner too
+   */
+  SlotMigration(SlotCommands commands, String id, List<Move> moves, List<Node> masters,
+                Consumer<MigrationProgress> progress) {
     this.commands = commands;
     this.id = id;
-    this.source = source;
-    this.target = target;
-    this.otherMasters = List.copyOf(otherMasters);
-    this.slots = List.copyOf(slots);
+    this.moves = List.copyOf(moves);
+    this.masters = List.copyOf(masters);
     this.progress = progress;
+    this.from = String.join(",", moves.stream().map(move -> move.source().address().toString()).distinct().toList());
+    this.to = String.join(",", moves.stream().map(move -> move.target().address().toString()).distinct().toList());
+  }
+
+  /** Every slot of {@code slots} from {@code source} to {@code target}. */
+  static List<Move> moves(Node source, Node target, List<Integer> slots) {
+    return slots.stream().map(slot -> new Move(source, target, slot)).toList();
   }
 
   /** Moves every slot; fails on the first step that fails, naming it. Closes its connections either way. */
   Future<Void> run() {
-    LOG.info("event=migration_started id={} from={} to={} slots={}", id, source.address(), target.address(),
-        slots.size());
+    LOG.info("event=migration_started id={} from={} to={} slots={}", id, from, to, moves.size());
     return slot(0)
         .onSuccess(v -> {
           LOG.info("event=migration_done id={} slots={} keys={}", id, done, keysMoved);
-          progress.accept(report(MigrationProgress.State.DONE, slots.isEmpty() ? null : slots.get(slots.size() - 1),
-              null));
+          progress.accept(report(MigrationProgress.State.DONE,
+              moves.isEmpty() ? null : moves.get(moves.size() - 1).slot(), null));
         })
         .onFailure(error -> {
-          Integer at = done < slots.size() ? slots.get(done) : null;
+          Integer at = done < moves.size() ? moves.get(done).slot() : null;
           LOG.warn("event=migration_failed id={} slot={} slots_done={} error=\"{}\"", id, at, done, error.getMessage());
           progress.accept(report(MigrationProgress.State.FAILED, at, error.getMessage()));
         })
@@ -70,14 +83,16 @@ public final class SlotMigration {
   }
 
   private Future<Void> slot(int index) {
-    if (index >= slots.size()) {
+    if (index >= moves.size()) {
       return Future.succeededFuture();
     }
-    int slot = slots.get(index);
-    return moveSlot(commands, source, target, otherMasters, slot, count -> keysMoved += count)
+    Move move = moves.get(index);
+    List<Node> others = masters.stream().filter(node -> !node.equals(move.source()) && !node.equals(move.target()))
+        .toList();
+    return moveSlot(commands, move.source(), move.target(), others, move.slot(), count -> keysMoved += count)
         .compose(v -> {
           done++;
-          progress.accept(report(MigrationProgress.State.RUNNING, slot, null));
+          progress.accept(report(MigrationProgress.State.RUNNING, move.slot(), null));
           return slot(index + 1);
         });
   }
@@ -105,7 +120,7 @@ public final class SlotMigration {
   }
 
   private MigrationProgress report(MigrationProgress.State state, Integer slot, String error) {
-    return new MigrationProgress(id, source.address().toString(), target.address().toString(), state, done,
-        slots.size(), keysMoved, slot, error, System.currentTimeMillis());
+    return new MigrationProgress(id, from, to, state, done, moves.size(), keysMoved, slot, error,
+        System.currentTimeMillis());
   }
 }
