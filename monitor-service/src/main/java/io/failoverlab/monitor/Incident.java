@@ -122,7 +122,7 @@ final class Incident {
       faultTargets = action == null || action.getJsonArray("nodes") == null ? faultNode
           : String.join(" and ", action.getJsonArray("nodes").stream().map(String::valueOf).toList());
       faultMethod = action == null ? null : action.getString("method");
-      if (action != null && MigrationWatch.MOVES_SLOTS.contains(faultAction)) {
+      if (action != null && faultAction != null && MigrationWatch.MOVES_SLOTS.contains(faultAction)) {
         migration = new MigrationWatch(action, at);
       }
     }
