@@ -335,7 +335,8 @@ public final class Drill {
       ChaosAction action = outcome.fault();
       IncidentReport incident = outcome.incident();
       // A migration's target is the master whose slots it moved; a failure's, the shard's master.
-      String target = options.scenario() == Scenario.MIGRATE ? action.node() : choice.master();
+      String target = options.scenario() == Scenario.MIGRATE || options.scenario().labOnly() ? action.node()
+          : choice.master();
       FailoverRecord.Fault fault = new FailoverRecord.Fault(options.scenario().label(), target, action.node(),
           action.id(), action.method(), action.at());
       FailoverRecord row = record(index, options.scenario().label(), target, incident,
@@ -346,7 +347,7 @@ public final class Drill {
         Long at = restart(node, step);
         restoredAt = restoredAt == null ? at : restoredAt;
       }
-      awaitHealthy(masters, "after " + step);
+      awaitHealthy(masters + index * options.scenario().mastersChange(), "after " + step);
       rows.set(rows.size() - 1, row.toBuilder().restored(restoredAt, System.currentTimeMillis()).build());
       listener.failoverDone(lab, rows.get(rows.size() - 1));
     }

@@ -55,14 +55,16 @@ public final class DrillCommand implements Callable<Integer> {
   int failovers;
 
   @Option(names = "--action", defaultValue = "crash",
-      paramLabel = "crash|hang|failover|mixed|two-masters|no-replica|stale-replica|migrate",
+      paramLabel = "crash|hang|failover|mixed|two-masters|no-replica|stale-replica|migrate|add-shard|remove-shard",
       description = "crash: the master's process dies; hang: it stops answering for --hang-seconds; "
           + "failover: graceful CLUSTER FAILOVER on its replica; mixed: crash, hang, failover in turn. "
           + "Failures without one clean promotion: two-masters: the master and the next shard's crashed at once "
           + "(needs --masters 5 or more); no-replica: its replicas crashed first, so no failover is possible until "
           + "it is restarted; stale-replica: its replicas cut off from it until too stale to be elected, then it "
           + "crashes. migrate: --slots of one master moved to the next with their keys, under load (round robin "
-          + "over the masters). Default: ${DEFAULT-VALUE}")
+          + "over the masters). add-shard: a new shard joins and takes an even share of the slots; remove-shard: the "
+          + "last master's shard gives its slots to the others and leaves (both local cluster only). "
+          + "Default: ${DEFAULT-VALUE}")
   String action;
 
   @Option(names = "--slots", paramLabel = "N",
@@ -146,7 +148,7 @@ public final class DrillCommand implements Callable<Integer> {
         : ChaosRequest.Action.fromLabel(action.toLowerCase(Locale.ROOT));
     if (!mixed && (chosen == null || chosen == ChaosRequest.Action.RESTART || chosen == ChaosRequest.Action.ISOLATE)) {
       throw Usage.error(spec, "Invalid value for option '--action': expected crash, hang, failover, mixed, two-masters, "
-          + "no-replica, stale-replica or migrate, got '" + action + "'");
+          + "no-replica, stale-replica, migrate, add-shard or remove-shard, got '" + action + "'");
     }
     List<ChaosRequest.Action> actions = mixed ? DrillOptions.MIXED : List.of(chosen);
     DrillTarget drillTarget;
@@ -236,7 +238,15 @@ public final class DrillCommand implements Callable<Integer> {
 
   /** {@code masters}: of the local cluster, or null for an existing one (checked when the drill sees it). */
   private void requireScenarioFits(Scenario scenario, DrillOptions.Clients clientsAsked, Integer masters) {
-    if (clientsAsked.any() && scenario != Scenario.MIGRATE) {
+    if (scenario.labOnly() && masters == null) {
+      throw Usage.error(spec, "--action " + scenario.label() + " needs the local cluster (the drill starts and stops "
+          + "its nodes), not --redis-nodes");
+    }
+    if (scenario == Scenario.REMOVE_SHARD && masters != null && masters - failovers < 3) {
+      throw Usage.error(spec, "--action remove-shard x " + failovers + " needs --masters " + (3 + failovers)
+          + " or more: a cluster keeps at least 3 masters");
+    }
+    if (clientsAsked.any() && scenario != Scenario.MIGRATE && !scenario.labOnly()) {
       // The scorecard times each client's recovery after one promotion; these failures have none, or two.
       throw Usage.error(spec, "Option '--clients' goes with crash, hang, failover or mixed, not --action "
           + scenario.label());

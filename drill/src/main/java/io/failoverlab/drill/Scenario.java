@@ -15,7 +15,21 @@ public enum Scenario {
   /** The master's replicas cut off from it (isolate) until too stale to be elected, then the master crashed. */
   STALE_REPLICA("stale-replica"),
   /** Slots of one master moved to the next with their keys (the kill endpoint's migrate), under load. */
-  MIGRATE("migrate");
+  MIGRATE("migrate"),
+  /** A new shard joins and takes an even share of the slots (the kill endpoint's add-shard; lab only). */
+  ADD_SHARD("add-shard"),
+  /** The last master's shard (by address) deals its slots to the others and leaves (remove-shard; lab only). */
+  REMOVE_SHARD("remove-shard");
+
+  /** Whether a round changes how many masters the cluster has. */
+  public int mastersChange() {
+    return this == ADD_SHARD ? 1 : this == REMOVE_SHARD ? -1 : 0;
+  }
+
+  /** Only where the drill owns the processes. */
+  public boolean labOnly() {
+    return this == ADD_SHARD || this == REMOVE_SHARD;
+  }
 
   private final String label;
 

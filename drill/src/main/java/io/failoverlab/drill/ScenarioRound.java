@@ -99,7 +99,29 @@ final class ScenarioRound {
       case NO_REPLICA -> noReplica(target, step);
       case STALE_REPLICA -> staleReplica(target, step);
       case MIGRATE -> throw new IllegalArgumentException("a migration takes its slot count: migrate(...)");
+      case ADD_SHARD -> shardChange(new ChaosRequest(ChaosRequest.Action.ADD_SHARD, null, null, "drill"), step);
+      case REMOVE_SHARD -> {
+        List<NodeStatus> masters = ClusterHealth.masters(lab.monitor().latestSnapshot()).stream()
+            .sorted(java.util.Comparator.comparing(NodeStatus::address)).toList();
+        String last = masters.get(masters.size() - 1).address();
+        yield shardChange(new ChaosRequest(ChaosRequest.Action.REMOVE_SHARD, last, null, "drill"), step);
+      }
     };
+  }
+
+  /** A shard added or removed through the kill endpoint; its incident of kind migration, closed. */
+  private Outcome shardChange(ChaosRequest request, String step) {
+    ChaosAction fault = chaos.send(request, step);
+    print.accept(step + ": " + request.action().label() + (request.node() == null ? "" : " " + request.node()) + " ["
+        + fault.id() + ", " + fault.method() + "]");
+    IncidentReport closed = awaitIncident(fault, step + ": the " + request.action().label() + " incident closed",
+        ScenarioRound::closed);
+    explain(step, closed);
+    if (closed.migration() != null && !"done".equals(closed.migration().state())) {
+      throw new MeasurementFailure(step + ": " + request.action().label() + " " + closed.migration().state() + ": "
+          + closed.migration().error());
+    }
+    return new Outcome(fault, closed, null, List.of());
   }
 
   /**

@@ -164,6 +164,12 @@ class DrillCommandTest {
     new CommandLine(migrate).parseArgs("--action", "migrate", "--redis-nodes=");
     assertThat(migrate.options().migrateSlots()).isEqualTo(1024);
     assertThat(migrate.options().actionLabel()).isEqualTo("migrate");
+    assertThat(run("--action", "remove-shard", "--failovers", "1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--action remove-shard x 1 needs --masters 4 or more");
+    assertThat(run("--action", "remove-shard", "--masters", "4", "--failovers", "2")).isEqualTo(2);
+    assertThat(err.toString()).contains("--action remove-shard x 2 needs --masters 5 or more");
+    assertThat(run("--action", "add-shard", "--redis-nodes", "10.0.0.5:6379")).isEqualTo(2);
+    assertThat(err.toString()).contains("needs the local cluster");
     assertThat(run("--action", "crash", "--replicas", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--replicas").contains("no replica to fail over to");
     assertThat(started).isFalse();

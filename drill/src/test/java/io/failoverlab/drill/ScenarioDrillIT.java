@@ -113,6 +113,38 @@ class ScenarioDrillIT {
   }
 
   /**
+   * A shard added to a 3 x 1 lab takes an even share under load (7160-7167), and on a 4 x 1 lab the
+   * last master's shard gives its slots back and leaves: both incidents of kind migration, no error
+   * reaching writer or reader, no write lost, the cluster healthy with 4, then 3, masters.
+   */
+  @Test
+  void aShardAddedAndAShardRemovedUnderLoadCostTheClientsNothing() throws Exception {
+    Run added = drill("add-shard", "--action", "add-shard", "--port-base", "7160");
+    assertThat(added.exit()).as("exit; stderr %s", added.errors()).isZero();
+    Ports.assertFree(7160, 7167);
+    JsonObject row = added.row();
+    assertThat(row.getString("action")).isEqualTo("add-shard");
+    assertThat(row.getJsonObject("migration").getString("to")).isEqualTo("127.0.0.1:7166");
+    assertThat(row.getJsonObject("migration").getInteger("slotsDone")).isBetween(4090, 4100);
+    assertThat(row.getLong("lostWrites")).isZero();
+    for (String service : List.of("writer", "reader")) {
+      assertThat(row.getJsonObject("migration").getJsonObject("clients").getJsonObject(service)
+          .getLong("applicationErrors")).as(service).isZero();
+    }
+
+    Run removed = drill("remove-shard", "--action", "remove-shard", "--masters", "4", "--port-base", "7160");
+    assertThat(removed.exit()).as("exit; stderr %s", removed.errors()).isZero();
+    Ports.assertFree(7160, 7167);
+    JsonObject gone = removed.row();
+    assertThat(gone.getString("action")).isEqualTo("remove-shard");
+    assertThat(gone.getString("target")).isEqualTo("127.0.0.1:7163");
+    assertThat(gone.getJsonObject("migration").getString("from")).isEqualTo("127.0.0.1:7163");
+    assertThat(gone.getJsonObject("migration").getString("state")).isEqualTo("done");
+    assertThat(gone.getLong("lostWrites")).isZero();
+    assertThat(removed.printed()).contains("remove-shard 127.0.0.1:7163");
+  }
+
+  /**
    * The replica crashed first, then the master: FAIL is agreed, nobody is promoted, the incident says no
    * failover is possible; the drill restarts the master (empty: the lab keeps nothing on disk, so the
    * writer counts its shard's writes lost) and then the replica, and the cluster is healthy again.

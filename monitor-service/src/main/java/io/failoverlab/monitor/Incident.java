@@ -482,6 +482,11 @@ final class Incident {
       }
       healthyShardErrors.put(service, count);
     });
+    if (migration != null) {
+      // A migration fails no shard: its command errors are the redirects it causes, counted by type in
+      // the migration block with the errors that reached the application. No shard was "healthy" apart.
+      healthyShardErrors.clear();
+    }
 
     return new IncidentReport(
         id,
