@@ -3,8 +3,6 @@ package io.failoverlab.lab.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.failoverlab.common.config.Env;
-import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.contract.IncidentReport;
@@ -13,18 +11,12 @@ import io.failoverlab.common.contract.MigrationProgress;
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.topology.SlotRange;
 import io.failoverlab.localcluster.LocalNode;
-import io.failoverlab.measure.EventRecorder;
-import io.failoverlab.stack.Lab;
-import io.failoverlab.stack.LabOptions;
 import io.failoverlab.testsupport.ClusterView;
 import io.failoverlab.testsupport.RedisCli;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,43 +39,31 @@ class SlotMigrationIT {
   private static final int BASE = 7360;
   private static final Duration WAIT = Duration.ofSeconds(90);
 
-  private static Lab lab;
-  private static WebClient http;
-  private static EventRecorder events;
-  private static final List<MigrationProgress> progress = new CopyOnWriteArrayList<>();
+  private static MigrationLab lab;
 
   @BeforeAll
   static void startLab() throws Exception {
-    LabOptions options = LabOptions.defaults().withPortBase(BASE).withNodeTimeoutMs(1000).withHttpPorts(0, 0, 0);
-    lab = Lab.start(options, new Env(Map.of("MONITOR_POLL_MS", "100", "INCIDENT_QUIET_MS", "1000",
-        "WRITER_RATE", "1000", "READER_RATE", "500", "KEY_COUNT", "2048", "REDIS_TOPOLOGY_REFRESH_MS", "60000",
-        "KEY_PREFIX", "migrate" + System.nanoTime()))).await(180, TimeUnit.SECONDS);
-    http = WebClient.create(lab.vertx());
-    events = EventRecorder.attach(lab.vertx()).await(10, TimeUnit.SECONDS);
-    lab.vertx().eventBus().<JsonObject>consumer(Addresses.MIGRATION_PROGRESS,
-        message -> progress.add(MigrationProgress.fromJson(message.body()))).completion().await(10, TimeUnit.SECONDS);
-    await().atMost(WAIT).until(() -> lab.monitor().latestSnapshot() != null
-        && ClusterView.masters(lab.monitor().latestSnapshot()).size() == 3
-        && lab.monitor().latestSnapshot().uncoveredSlots() == 0);
+    lab = MigrationLab.start(BASE, "migrate", Map.of("WRITER_RATE", "1000", "READER_RATE", "500",
+        "REDIS_TOPOLOGY_REFRESH_MS", "60000"), WAIT);
   }
 
   @AfterAll
   static void stopLab() throws Exception {
     if (lab != null) {
-      lab.stop().await(60, TimeUnit.SECONDS);
+      lab.close();
     }
   }
 
   @Test
   @Order(1)
   void aBadMigrationIsRefusedNamingTheProblemAndMovesNothing() throws Exception {
-    TopologySnapshot snapshot = lab.monitor().latestSnapshot();
+    TopologySnapshot snapshot = lab.lab.monitor().latestSnapshot();
     List<String> masters = ClusterView.masters(snapshot);
     String a = masters.get(0);
     String b = masters.get(1);
     String replica = ClusterView.replicaOf(snapshot, a);
     Map<String, String> slotsBefore = slotsByMaster();
-    List<Long> pids = lab.cluster().nodes().stream().map(LocalNode::pid).toList();
+    List<Long> pids = lab.lab.cluster().nodes().stream().map(LocalNode::pid).toList();
 
     assertThat(refused(migrate(a, "127.0.0.1:6999", "0-9", null))).isEqualTo("404: node 127.0.0.1:6999 is not a node "
         + "of the discovered cluster");
@@ -112,8 +92,8 @@ class SlotMigrationIT {
         .startsWith("400: fix takes no fields");
 
     assertThat(slotsByMaster()).as("no slot moved").isEqualTo(slotsBefore);
-    assertThat(lab.cluster().nodes().stream().map(LocalNode::pid).toList()).isEqualTo(pids);
-    assertThat(progress).isEmpty();
+    assertThat(lab.lab.cluster().nodes().stream().map(LocalNode::pid).toList()).isEqualTo(pids);
+    assertThat(lab.progress).isEmpty();
   }
 
   /**
@@ -125,40 +105,40 @@ class SlotMigrationIT {
   @Test
   @Order(2)
   void slotsMovedUnderLoadKeepEveryWriteAndNoErrorReachesTheApplication() throws Exception {
-    List<String> masters = ClusterView.masters(lab.monitor().latestSnapshot());
+    List<String> masters = ClusterView.masters(lab.lab.monitor().latestSnapshot());
     String a = masters.get(0);
     String b = masters.get(1);
     List<SlotRange> ownedBefore = SlotRange.parseList(slotsByMaster().get(a));
     // Both clients at work for a few seconds: the monitor has their latency before the move.
-    await().atMost(WAIT).until(() -> totals(lab.writer().httpPort()).getLong("succeeded") > 3000
-        && totals(lab.reader().httpPort()).getLong("succeeded") > 1500);
-    JsonObject writerBefore = totals(lab.writer().httpPort());
-    JsonObject readerBefore = totals(lab.reader().httpPort());
+    await().atMost(WAIT).until(() -> lab.totals(lab.lab.writer().httpPort()).getLong("succeeded") > 3000
+        && lab.totals(lab.lab.reader().httpPort()).getLong("succeeded") > 1500);
+    JsonObject writerBefore = lab.totals(lab.lab.writer().httpPort());
+    JsonObject readerBefore = lab.totals(lab.lab.reader().httpPort());
 
     long startedAt = System.currentTimeMillis();
-    ChaosAction action = ChaosBus.submit(lab.vertx(), ChaosRequest.migrate(a,
+    ChaosAction action = ChaosBus.submit(lab.lab.vertx(), ChaosRequest.migrate(a,
         new ChaosRequest.Migration(b, null, 200), "it"));
     assertThat(action.to()).isEqualTo(b);
     assertThat(action.slots()).isEqualTo(ownedBefore.get(0).from() + "-" + (ownedBefore.get(0).from() + 199));
-    MigrationProgress end = awaitEnd(action.id());
+    MigrationProgress end = lab.awaitEnd(action.id());
     long tookMs = System.currentTimeMillis() - startedAt;
     assertThat(end.state()).as("migration ended: %s", end).isEqualTo(MigrationProgress.State.DONE);
     assertThat(end.slotsDone()).isEqualTo(200);
-    List<MigrationProgress> steps = progress.stream().filter(p -> p.id().equals(action.id())
+    List<MigrationProgress> steps = lab.progress.stream().filter(p -> p.id().equals(action.id())
         && p.state() == MigrationProgress.State.RUNNING).toList();
     assertThat(steps).hasSize(200);
     assertThat(steps).extracting(MigrationProgress::slotsDone).isSorted();
 
     await().atMost(WAIT).until(() -> {
-      TopologySnapshot now = lab.monitor().latestSnapshot();
+      TopologySnapshot now = lab.lab.monitor().latestSnapshot();
       return now.openSlots().isEmpty() && now.uncoveredSlots() == 0 && SlotRange.contains(
           SlotRange.parseList(ClusterView.node(now, b).orElseThrow().slots()), ownedBefore.get(0).from() + 199);
     });
     // Let both clients run past the move: every write after it goes straight to the new owner.
     long past = System.currentTimeMillis() + 1000;
     await().atMost(WAIT).until(() -> System.currentTimeMillis() > past);
-    JsonObject writer = totals(lab.writer().httpPort());
-    JsonObject reader = totals(lab.reader().httpPort());
+    JsonObject writer = lab.totals(lab.lab.writer().httpPort());
+    JsonObject reader = lab.totals(lab.lab.reader().httpPort());
     JsonObject writerErrors = writer.getJsonObject("commandErrors");
     System.out.printf("MEASURED migrate 200 slots under load: %d ms, %d keys moved; writer %d ok, %d failed, "
             + "redirects %s; reader %d failed, redirects %s%n", tookMs, end.keysMoved(),
@@ -177,10 +157,10 @@ class SlotMigrationIT {
     // The monitor's incident of kind "migration": its milestones in order, each client's redirects as
     // the client itself counted them, and nothing lost.
     await().atMost(WAIT).until(() -> {
-      IncidentReport report = events.incidentOf(action, 50);
+      IncidentReport report = lab.events.incidentOf(action, 50);
       return report != null && !report.open();
     });
-    IncidentReport incident = events.incidentOf(action, 50);
+    IncidentReport incident = lab.events.incidentOf(action, 50);
     System.out.println("MEASURED migration incident: " + incident.migration().toJson().encode() + " "
         + String.join(" ", incident.explanation()));
     assertThat(incident.kind()).isEqualTo(IncidentReport.KIND_MIGRATION);
@@ -215,7 +195,7 @@ class SlotMigrationIT {
   @Test
   @Order(3)
   void aSourceCrashedMidMigrationLeavesItsSlotOpenAndFixClosesIt() throws Exception {
-    TopologySnapshot snapshot = lab.monitor().latestSnapshot();
+    TopologySnapshot snapshot = lab.lab.monitor().latestSnapshot();
     List<String> masters = ClusterView.masters(snapshot);
     String a = masters.get(0);
     String b = masters.get(2);
@@ -227,11 +207,11 @@ class SlotMigrationIT {
     fill(ChaosBus.port(a), tag, KEYS_IN_SLOT);
     await().atMost(WAIT).until(() -> count(ChaosBus.port(replica), slot) == KEYS_IN_SLOT);
 
-    ChaosAction action = ChaosBus.submit(lab.vertx(), ChaosRequest.migrate(a,
+    ChaosAction action = ChaosBus.submit(lab.lab.vertx(), ChaosRequest.migrate(a,
         new ChaosRequest.Migration(b, String.valueOf(slot), null), "it"));
     await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> count(ChaosBus.port(b), slot) > 0);
-    lab.cluster().crash(ChaosBus.port(a)).await(30, TimeUnit.SECONDS);
-    MigrationProgress end = awaitEnd(action.id());
+    lab.lab.cluster().crash(ChaosBus.port(a)).await(30, TimeUnit.SECONDS);
+    MigrationProgress end = lab.awaitEnd(action.id());
     System.out.println("MEASURED source crashed mid-migration: " + end.toJson().encode());
     assertThat(end.state()).isEqualTo(MigrationProgress.State.FAILED);
     assertThat(end.slot()).isEqualTo(slot);
@@ -239,10 +219,10 @@ class SlotMigrationIT {
     long moved = count(ChaosBus.port(b), slot);
     assertThat(moved).isBetween(1L, KEYS_IN_SLOT - 1L);
 
-    await().atMost(WAIT).until(() -> ClusterView.masters(lab.monitor().latestSnapshot()).contains(replica));
-    await().atMost(WAIT).until(() -> lab.monitor().latestSnapshot().openSlots().contains(
+    await().atMost(WAIT).until(() -> ClusterView.masters(lab.lab.monitor().latestSnapshot()).contains(replica));
+    await().atMost(WAIT).until(() -> lab.lab.monitor().latestSnapshot().openSlots().contains(
         new TopologySnapshot.OpenSlot(slot, b, TopologySnapshot.OpenSlot.IMPORTING, a)));
-    TopologySnapshot before = lab.monitor().latestSnapshot();
+    TopologySnapshot before = lab.lab.monitor().latestSnapshot();
     System.out.println("MEASURED open slots reported: " + before.openSlots() + "; keys on the target " + moved
         + ", on the promoted replica " + count(ChaosBus.port(replica), slot));
     assertThat(before.openSlots()).hasSize(1);
@@ -252,18 +232,18 @@ class SlotMigrationIT {
     assertThat(refused(migrate(b, replica, null, 1))).startsWith("409: slots are open from an earlier migration ("
         + slot + " importing on " + b);
 
-    ChaosAction fix = ChaosBus.submit(lab.vertx(), new ChaosRequest(ChaosRequest.Action.FIX, null, null, "it"));
+    ChaosAction fix = ChaosBus.submit(lab.lab.vertx(), new ChaosRequest(ChaosRequest.Action.FIX, null, null, "it"));
     assertThat(fix.slots()).isEqualTo(String.valueOf(slot));
     await().atMost(WAIT).until(() -> {
-      TopologySnapshot now = lab.monitor().latestSnapshot();
+      TopologySnapshot now = lab.lab.monitor().latestSnapshot();
       return now.openSlots().isEmpty() && now.uncoveredSlots() == 0 && "ok".equals(now.clusterState())
           && SlotRange.contains(SlotRange.parseList(ClusterView.node(now, b).orElseThrow().slots()), slot);
     });
     // Finished where it was going: the target owns the slot, with every key.
     assertThat(count(ChaosBus.port(b), slot)).isEqualTo(KEYS_IN_SLOT);
     assertThat(count(ChaosBus.port(replica), slot)).isZero();
-    lab.cluster().restart(ChaosBus.port(a)).await(30, TimeUnit.SECONDS);
-    lab.cluster().awaitHealthy(WAIT).await(120, TimeUnit.SECONDS);
+    lab.lab.cluster().restart(ChaosBus.port(a)).await(30, TimeUnit.SECONDS);
+    lab.lab.cluster().awaitHealthy(WAIT).await(120, TimeUnit.SECONDS);
   }
 
   /**
@@ -273,8 +253,8 @@ class SlotMigrationIT {
   @Test
   @Order(4)
   void theWritersLostWritesAreWhatTheServersMiss() throws Exception {
-    lab.undeploy(lab.writer()).await(30, TimeUnit.SECONDS);
-    JsonObject ledger = lab.writer().ledgerSnapshot();
+    lab.lab.undeploy(lab.lab.writer()).await(30, TimeUnit.SECONDS);
+    JsonObject ledger = lab.lab.writer().ledgerSnapshot();
     LostWritesCheck check = LostWritesCheck.of(ledger, key -> RedisCli.at(BASE).cluster().counter(key));
     System.out.println("MEASURED migrations: writer lost " + ledger.getLong("lost") + ", servers miss " + check);
     assertThat(ledger.getLong("lost")).isBetween(check.atLeast(), check.atMost());
@@ -286,7 +266,7 @@ class SlotMigrationIT {
 
   /** {@code keys} keys "{tag}:i" (one slot), by MSET of 1000 at a time on the node that owns it. */
   private static void fill(int port, String tag, long keys) throws Exception {
-    io.vertx.redis.client.Redis client = io.vertx.redis.client.Redis.createClient(lab.vertx(), "redis://127.0.0.1:"
+    io.vertx.redis.client.Redis client = io.vertx.redis.client.Redis.createClient(lab.lab.vertx(), "redis://127.0.0.1:"
         + port);
     try {
       for (long first = 0; first < keys; first += 1000) {
@@ -310,29 +290,14 @@ class SlotMigrationIT {
   }
 
   private static String refused(JsonObject request) throws Exception {
-    return ChaosBus.refusal(lab.vertx(), request);
+    return lab.refused(request);
   }
 
   private static Map<String, String> slotsByMaster() {
     Map<String, String> slots = new java.util.TreeMap<>();
-    lab.monitor().latestSnapshot().nodes().stream().filter(n -> "master".equals(n.role()))
+    lab.lab.monitor().latestSnapshot().nodes().stream().filter(n -> "master".equals(n.role()))
         .forEach(n -> slots.put(n.address(), n.slots()));
     return slots;
   }
 
-  private static MigrationProgress awaitEnd(String id) {
-    MigrationProgress[] end = new MigrationProgress[1];
-    await().atMost(WAIT).until(() -> {
-      Optional<MigrationProgress> last = progress.stream().filter(p -> p.id().equals(id)
-          && p.state() != MigrationProgress.State.RUNNING).findFirst();
-      last.ifPresent(p -> end[0] = p);
-      return last.isPresent();
-    });
-    return end[0];
-  }
-
-  private static JsonObject totals(int port) throws Exception {
-    return http.get(port, "127.0.0.1", "/stats").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject()
-        .getJsonObject("totals");
-  }
 }
