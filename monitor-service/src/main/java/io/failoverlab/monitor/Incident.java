@@ -108,6 +108,11 @@ final class Incident {
     return faultInjectedAt != null;
   }
 
+  /** A migration's incident stays open until it ended and its clients settled (see MigrationWatch). */
+  boolean migrationFinished(long now) {
+    return migration == null || migration.finished(now);
+  }
+
   void close(long at) {
     closedAt = at;
   }

@@ -179,7 +179,8 @@ final class IncidentTracker {
       return;
     }
     boolean outageActive = clients.values().stream().anyMatch(client -> !client.shardsInOutage.isEmpty());
-    if (TopologyFacts.stable(latest) && !outageActive && now - open.lastChangeAt() >= quietMs) {
+    if (TopologyFacts.stable(latest) && !outageActive && now - open.lastChangeAt() >= quietMs
+        && open.migrationFinished(now)) {
       close(now);
     }
   }

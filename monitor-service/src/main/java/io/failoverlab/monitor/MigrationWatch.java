@@ -45,8 +45,10 @@ final class MigrationWatch {
   private Long clientsSettledAt;
   private long statsPrecisionMs;
   private final Map<String, Tally> tallies = new TreeMap<>();
-  /** Services that got a redirect in the second ending at a stats timestamp, for the settled milestone. */
-  private final Map<Long, List<String>> redirectedAt = new TreeMap<>();
+  /** Per service: whether its latest second began after the slots were owned and had no redirect. */
+  private final Map<String, Boolean> quietSinceOwned = new TreeMap<>();
+  /** How long a migration that moved everything waits for the clients' word before its incident may close. */
+  static final long SETTLE_WAIT_MS = 10_000;
 
   /** {@code action}: the migrate action's JSON (ChaosAction), as the incident was given it. */
   MigrationWatch(JsonObject action, long startedAt) {
@@ -106,18 +108,25 @@ final class MigrationWatch {
       // Still moving (or the second in which it ended): the p99 of the move.
       tally.p99During = tally.p99During == null ? stats.latencyP99Ms() : Math.max(tally.p99During, stats.latencyP99Ms());
     }
+    quietSinceOwned.put(stats.service(), slotsOwnedAt != null && windowStart >= slotsOwnedAt && !redirected);
     if (redirected) {
-      redirectedAt.computeIfAbsent(stats.timestamp(), t -> new ArrayList<>()).add(stats.service());
-    }
-    if (clientsSettledAt == null && slotsOwnedAt != null && windowStart >= slotsOwnedAt && !redirected
-        && noRedirectSince(windowStart)) {
+      clientsSettledAt = null;
+    } else if (clientsSettledAt == null && !quietSinceOwned.containsValue(false)) {
+      // Every client heard from has had a whole second after the move without a redirect.
       clientsSettledAt = stats.timestamp();
     }
   }
 
-  /** No service reported a redirect in a second that ended after {@code since}. */
-  private boolean noRedirectSince(long since) {
-    return redirectedAt.keySet().stream().noneMatch(at -> at > since);
+  /**
+   * Whether the incident may close: the migration failed, or it moved everything and the clients
+   * settled (their seconds that still held redirects have come in), or they have not said so within
+   * {@link #SETTLE_WAIT_MS} (no client at all, say).
+   */
+  boolean finished(long now) {
+    if (MigrationProgress.State.FAILED.label().equals(state)) {
+      return true;
+    }
+    return slotsOwnedAt != null && (clientsSettledAt != null || now - slotsOwnedAt > SETTLE_WAIT_MS);
   }
 
   MigrationSummary summary() {

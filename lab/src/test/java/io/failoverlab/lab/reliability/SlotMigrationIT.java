@@ -173,8 +173,11 @@ class SlotMigrationIT {
     assertThat(m.slotsOwnedAt()).isEqualTo(end.at());
     assertThat(m.firstRedirectAt()).isNotNull().isBetween(m.startedAt(), m.slotsOwnedAt() + m.statsPrecisionMs() + 1000);
     assertThat(m.clientsSettledAt()).isNotNull().isGreaterThan(m.slotsOwnedAt());
-    assertThat(m.clients().get("writer").moved()).as("the writer's MOVED, as it counted them")
-        .isEqualTo(writerErrors.getLong("moved", 0L));
+    // The writer's MOVED as it counted them, those of the seconds up to its settling (with a refresh once a
+    // minute, a key of a moved slot first written later still gets one, after the incident).
+    assertThat(m.clients().get("writer").moved()).as("the writer's MOVED during the migration")
+        .isPositive().isLessThanOrEqualTo(lab.totals(lab.lab.writer().httpPort()).getJsonObject("commandErrors")
+            .getLong("moved", 0L));
     assertThat(m.clients().get("writer").applicationErrors()).isZero();
     assertThat(m.clients().get("reader").applicationErrors()).isZero();
     assertThat(m.clients().get("writer").latencyP99BeforeMs()).isNotNull();
