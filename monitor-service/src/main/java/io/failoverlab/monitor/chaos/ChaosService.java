@@ -286,10 +286,6 @@ public final class ChaosService {
   }
 
   /**
-   * The replica to promote. A graceful failover needs it in sync (master link up); FORCE and TAKEOVER
-   * exist for when the master is gone or cut off, so they take a reachable replica whatever its link.
-   */
-  /**
    * Several nodes crashed at the same moment. Refused, with nothing touched: a list that is empty,
    * longer than {@link #MAX_CRASH_NODES}, names a node twice, names a node outside the cluster (404),
    * names two nodes of one shard (the shard could not fail over: crash them one by one to see that),
@@ -541,6 +537,10 @@ public final class ChaosService {
     return new SlotCommands.Node(HostAndPort.parse(node.address()), node.id());
   }
 
+  /**
+   * The replica to promote. A graceful failover needs it in sync (master link up); FORCE and TAKEOVER
+   * exist for when the master is gone or cut off, so they take a reachable replica whatever its link.
+   */
   private Plan failoverPlan(TopologySnapshot snapshot, NodeStatus named, String method, FailoverMode mode) {
     boolean needsSync = mode == FailoverMode.DEFAULT;
     NodeStatus replica = named;
