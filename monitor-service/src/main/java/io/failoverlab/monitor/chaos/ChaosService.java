@@ -346,10 +346,7 @@ public final class ChaosService {
    */
   private Plan migrationPlan(TopologySnapshot snapshot, NodeStatus source, ChaosRequest.Migration migration,
                              String method) {
-    String running = busy.values().stream().filter(migrations::contains).findFirst().orElse(null);
-    if (running != null) {
-      throw new ChaosRefusal(409, "migration " + running + " is still running: one migration at a time");
-    }
+    requireNoMigrationRunning("one migration at a time");
     if (migration == null || migration.to() == null || migration.to().isBlank()) {
       throw new ChaosRefusal(400, "missing \"to\": the master the slots go to (host:port or node id)");
     }
@@ -357,10 +354,7 @@ public final class ChaosService {
       throw new ChaosRefusal(400, "give \"slots\" (e.g. \"100-199,300\") or \"count\" (how many of the source's "
           + "slots), one of the two");
     }
-    if (!snapshot.openSlots().isEmpty()) {
-      throw new ChaosRefusal(409, "slots are open from an earlier migration (" + openSlotsText(snapshot)
-          + "): POST /api/chaos/fix first");
-    }
+    requireNoOpenSlots(snapshot);
     NodeStatus target = find(snapshot, migration.to());
     if (target == null) {
       throw new ChaosRefusal(404, "node " + migration.to() + " is not a node of the discovered cluster");
@@ -432,12 +426,8 @@ public final class ChaosService {
     if (snapshot.openSlots().isEmpty()) {
       throw new ChaosRefusal(409, "no slot is open: nothing to fix");
     }
-    String running = busy.values().stream().filter(migrations::contains).findFirst().orElse(null);
-    if (running != null) {
-      throw new ChaosRefusal(409, "migration " + running + " is still running: fix what it leaves once it ends");
-    }
-    List<NodeStatus> live = snapshot.nodes().stream()
-        .filter(n -> "master".equals(n.role()) && n.reachable() && n.flags().stream().noneMatch(flag -> flag.startsWith("fail"))).toList();
+    requireNoMigrationRunning("fix what it leaves once it ends");
+    List<NodeStatus> live = liveMasters(snapshot);
     List<SlotCommands.Node> masters = live.stream().map(ChaosService::slotNode).toList();
     List<SlotRepair.Plan> repairs = new java.util.ArrayList<>();
     java.util.Set<Integer> seen = new java.util.TreeSet<>();
@@ -509,16 +499,24 @@ public final class ChaosService {
     if (snapshot == null) {
       throw new ChaosRefusal(503, "the cluster has not been discovered yet; try again in a moment");
     }
+    requireNoMigrationRunning("one " + action.label() + " or migration at a time");
+    requireNoOpenSlots(snapshot);
+    return snapshot;
+  }
+
+  /** Refuses (409) while a migrate, fix or shard change moves slots; {@code advice} ends the message. */
+  private void requireNoMigrationRunning(String advice) {
     String running = busy.values().stream().filter(migrations::contains).findFirst().orElse(null);
     if (running != null) {
-      throw new ChaosRefusal(409, "migration " + running + " is still running: one " + action.label()
-          + " or migration at a time");
+      throw new ChaosRefusal(409, "migration " + running + " is still running: " + advice);
     }
+  }
+
+  private static void requireNoOpenSlots(TopologySnapshot snapshot) {
     if (!snapshot.openSlots().isEmpty()) {
       throw new ChaosRefusal(409, "slots are open from an earlier migration (" + openSlotsText(snapshot)
           + "): POST /api/chaos/fix first");
     }
-    return snapshot;
   }
 
   private static List<NodeStatus> liveMasters(TopologySnapshot snapshot) {
