@@ -128,6 +128,17 @@ public final class Bench {
       details.put("clientsFailovers", clientsJson(clients));
       emit(BenchTables.clients(clients, options.selected(Measurement.RECOVERY) ? main : null));
     }
+    if (options.selected(Measurement.MIGRATION)) {
+      MigrationPhase.Setup setup = new MigrationPhase.Setup(options.lab(BenchOptions.MIGRATION_PORT_OFFSET, false),
+          options.clients().clients(), options.migration().migrations(), options.migration().slots(),
+          options.migration().fillKeys());
+      MigrationPhase.Result migration = new MigrationPhase(options, setup, env, out).run();
+      if (migration.error() != null) {
+        errors.add("migration: " + migration.error());
+      }
+      details.put("migrations", MigrationTable.toJson(migration));
+      emit(MigrationTable.of(migration));
+    }
     if (options.selected(Measurement.TIMING)) {
       timing(workDir);
     }
@@ -181,8 +192,7 @@ public final class Bench {
       byClient.put(client, list);
     });
     JsonArray checks = new JsonArray();
-    result.lossChecks().forEach(c -> checks.add(new JsonObject().put("client", c.client()).put("counted", c.counted())
-        .put("atLeast", c.atLeast()).put("atMost", c.atMost()).put("note", c.note()).put("agrees", c.agrees())));
+    result.lossChecks().forEach(check -> checks.add(check.toJson()));
     JsonObject configurations = new JsonObject();
     result.configurations().forEach(configurations::put);
     JsonArray failovers = new JsonArray();

@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
             + "3. blast radius on the healthy shards (full coverage off and on), 4. the same failovers with Lettuce, "
             + "5. throughput against redis-benchmark, 6. memory and CPU under full load, 7. the monitor and the lab "
             + "with a larger cluster, 8. what failover does to the clients people run (Lettuce, Jedis, Redisson, "
-            + "vertx-redis-client, redis-py, predis, ioredis; default and tuned), side by side with the oracle. "
+            + "vertx-redis-client, redis-py, predis, ioredis; default and tuned), side by side with the oracle, "
+            + "11. slot migrations under load: what each client suffers while slots move. "
             + "On its own (--only timing): 10. failover timing against cluster-node-timeout, per redis-server and per "
             + "cluster shape, with the Redis Cluster specification's window and timing.html.",
         "Prints one table per measurement with its targets. Needs redis-server, redis-cli, redis-benchmark and jcmd, "
@@ -51,13 +52,15 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
 
   static final int MAX_PORT = 8299;
+  /** A master of the default three holds 5461 slots; round robin takes from each in turn. */
+  static final int MAX_MIGRATION_SLOTS = 5000;
 
   @Spec
   CommandSpec spec;
 
   @Option(names = "--only", split = ",", paramLabel = "NAME[,NAME...]",
       description = "Measurements to run: recovery, unavailability, blast, lettuce, throughput, memory, scale, "
-          + "clients, clock, timing. Default: all but timing (the failover-timing curve runs on its own: "
+          + "clients, clock, timing, migration. Default: all but timing (the failover-timing curve runs on its own: "
           + "--only timing).")
   List<String> only;
 
@@ -159,8 +162,23 @@ public final class BenchCommand implements Callable<Integer> {
   @Mixin
   ClientDeadlineOption clientDeadline;
 
+  @Option(names = "--migrations", defaultValue = "3", paramLabel = "N",
+      description = "Migration: slot migrations, one at a time, round robin over the masters. Default: ${DEFAULT-VALUE}")
+  int migrations;
+
+  @Option(names = "--migration-slots", defaultValue = "1024", paramLabel = "K",
+      description = "Migration: slots each migration moves with their keys (1-5000: a master of three holds 5461). "
+          + "Default: ${DEFAULT-VALUE}")
+  int migrationSlots;
+
+  @Option(names = "--migration-fill", defaultValue = "100000", paramLabel = "N",
+      description = "Migration: keys of 100 bytes spread over every slot before the migrations, so they move data "
+          + "(0-10000000). Default: ${DEFAULT-VALUE}")
+  int migrationFill;
+
   @Option(names = "--redis-cli", defaultValue = "redis-cli", paramLabel = "PATH",
-      description = "The redis-cli of the clients' independent lost-write check. Default: ${DEFAULT-VALUE}")
+      description = "The redis-cli of the independent lost-write checks and of the migration's fill. "
+          + "Default: ${DEFAULT-VALUE}")
   String redisCli;
 
   @Option(names = "--timing-node-timeouts", split = ",", defaultValue = "500,1000,2000,5000,15000",
@@ -214,7 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
         Measurement measurement = Measurement.fromLabel(name.strip().toLowerCase(Locale.ROOT));
         if (measurement == null) {
           throw Usage.error(spec, "Invalid value for option '--only': unknown measurement '" + name + "' (expected recovery, "
-              + "unavailability, blast, lettuce, throughput, memory, scale, clients, clock, timing)");
+              + "unavailability, blast, lettuce, throughput, memory, scale, clients, clock, timing, migration)");
         }
         measurements.add(measurement);
       }
@@ -238,9 +256,12 @@ public final class BenchCommand implements Callable<Integer> {
     phaseTimeout.validate(spec);
     Usage.requireRange(spec, "--client-failovers", clientFailovers, 1, 1000);
     Duration clientsDeadline = clientDeadline.validated(spec);
+    Usage.requireRange(spec, "--migrations", migrations, 1, 1000);
+    Usage.requireRange(spec, "--migration-slots", migrationSlots, 1, MAX_MIGRATION_SLOTS);
+    Usage.requireRange(spec, "--migration-fill", migrationFill, 0, 10_000_000);
     TimingOptions timing = timingOptions();
     int lastPort = Math.max(portBase + BenchOptions.SCALE_PORT_OFFSET + masters * (1 + replicas) - 1,
-        portBase + BenchOptions.CLIENTS_PORT_OFFSET + 5);
+        portBase + BenchOptions.MIGRATION_PORT_OFFSET + 5);
     if (measurements.contains(Measurement.TIMING)) {
       lastPort = Math.max(lastPort, portBase + BenchOptions.TIMING_PORT_OFFSET + timing.largestCluster() - 1);
     }
@@ -260,8 +281,10 @@ public final class BenchCommand implements Callable<Integer> {
         childJvmOptions == null ? List.of() : childJvmOptions.stream().filter(option -> !option.isBlank()).toList(),
         redisBenchmark, phaseTimeout.duration(),
         new BenchOptions.ClientsOptions(measurements.contains(Measurement.CLIENTS)
+            || measurements.contains(Measurement.MIGRATION)
             ? clients.resolve(spec, BenchCommand.class, "all") : LabClients.none(), clientFailovers,
             clientsDeadline, redisCli),
+        new BenchOptions.MigrationOptions(migrations, migrationSlots, migrationFill),
         timing);
   }
 

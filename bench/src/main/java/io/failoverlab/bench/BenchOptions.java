@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * What a bench run is made of, validated by {@link BenchCommand}. Every local cluster of the run
  * takes its ports from {@code portBase}: recovery +0, full-coverage recovery +10, load +20, the lab
- * jar +30, scale +40, clients +60, timing +80 (each node's cluster bus is on its port + 10000).
+ * jar +30, scale +40, clients +60, migrations +70, timing +80 (each node's cluster bus is on its port + 10000).
  */
 public record BenchOptions(
     Set<Measurement> measurements,
@@ -39,6 +39,7 @@ public record BenchOptions(
     String redisBenchmark,
     Duration phaseTimeout,
     ClientsOptions clients,
+    MigrationOptions migration,
     TimingOptions timing) {
 
   /**
@@ -48,12 +49,17 @@ public record BenchOptions(
   public record ClientsOptions(LabClients clients, int failovers, Duration deadline, String redisCli) {
   }
 
+  /** Slot migrations: how many, how many slots each moves, and the keys the cluster is filled with first. */
+  public record MigrationOptions(int migrations, int slots, int fillKeys) {
+  }
+
   static final int RECOVERY_PORT_OFFSET = 0;
   static final int COVERAGE_PORT_OFFSET = 10;
   static final int LOAD_PORT_OFFSET = 20;
   static final int LAB_PORT_OFFSET = 30;
   static final int SCALE_PORT_OFFSET = 40;
   static final int CLIENTS_PORT_OFFSET = 60;
+  static final int MIGRATION_PORT_OFFSET = 70;
   static final int TIMING_PORT_OFFSET = 80;
 
   /** The measurements of the issue, by the names {@code --only} takes. */
@@ -67,7 +73,8 @@ public record BenchOptions(
     SCALE("scale", "7. scale"),
     CLIENTS("clients", "8. the clients people run"),
     CLOCK("clock", "9. the incident clock against the oracle"),
-    TIMING("timing", "10. failover timing against cluster-node-timeout");
+    TIMING("timing", "10. failover timing against cluster-node-timeout"),
+    MIGRATION("migration", "11. slot migrations under load");
 
     final String label;
     final String title;
@@ -127,6 +134,8 @@ public record BenchOptions(
         .put("childJvmOptions", new JsonArray(childJvmOptions))
         .put("clients", new JsonArray(clients.clients().specs().stream().map(Object::toString).toList()))
         .put("clientFailovers", clients.failovers()).put("clientDeadlineMs", clients.deadline().toMillis())
+        .put("migrations", migration.migrations()).put("migrationSlots", migration.slots())
+        .put("migrationFillKeys", migration.fillKeys())
         .put("timing", timing.toJson());
   }
 }

@@ -344,7 +344,7 @@ final class BenchTables {
         HARNESS_LAG_TARGET_MS, difference == null ? null : Math.abs(difference), "ms"));
     if (!result.lossChecks().isEmpty()) {
       long disagreeing = result.lossChecks().stream().filter(check -> !check.agrees()).count();
-      for (ClientsPhase.LossCheck check : result.lossChecks()) {
+      for (LossCheck check : result.lossChecks()) {
         table.note("induced loss (stale replica promoted): " + check.client() + " counted " + check.counted()
             + " lost writes; redis-cli GET of its keys against its ledger: " + check.atLeast() + ".." + check.atMost()
             + (check.note() != null ? " (" + check.note() + ")" : check.agrees() ? " (agrees)" : " (DISAGREES)"));
@@ -422,7 +422,7 @@ final class BenchTables {
     }
   }
 
-  private static TextTable withTargets(TextTable table, List<Target> targets) {
+  static TextTable withTargets(TextTable table, List<Target> targets) {
     for (Target target : targets) {
       table.note("target: " + target.describe());
     }

@@ -60,14 +60,6 @@ final class ClientsPhase {
                boolean inducedLoss) {
   }
 
-  /** The induced-loss check of one client: its own count, and what the servers say. */
-  record LossCheck(String client, long counted, long atLeast, long atMost, String note) {
-
-    boolean agrees() {
-      return note == null && counted >= atLeast && counted <= atMost;
-    }
-  }
-
   record Result(Setup setup, List<FailoverRecord> failovers, Map<String, List<ClientOutcome>> byClient,
                 Map<String, JsonObject> configurations, Map<String, String> failures, List<LossCheck> lossChecks,
                 String error) {
@@ -174,14 +166,7 @@ final class ClientsPhase {
     }
 
     void awaitClientsStarted() {
-      Await.until(vertx, "every client under test started or reported failed", options.phaseTimeout(), Bench.POLL,
-          () -> {
-            List<String> starting = harness().runs().stream().filter(run -> run.state() == ClientRun.State.STARTING)
-                .map(ClientRun::label).toList();
-            return starting.isEmpty() ? null : "still starting: " + starting;
-          });
-      harness().runs().stream().filter(run -> run.state() == ClientRun.State.FAILED)
-          .forEach(run -> print("client " + run.label() + " failed: " + run.failure()));
+      ClientsReady.awaitStarted(vertx, harness(), options.phaseTimeout(), ClientsPhase.this::print);
     }
 
     FailoverRecord failover(int index, int total, boolean hang, Map<String, List<ClientOutcome>> byClient) {
@@ -266,46 +251,8 @@ final class ClientsPhase {
       return new Victim(master.address(), replicas, master.slots(), failed, healthy);
     }
 
-    /**
-     * The clients running now, each succeeding on every shard within the last second; one that is not
-     * within half the phase timeout is restarted once, and left out of this failover if that does not help.
-     */
     private List<ClientRun> awaitClientsServing(String step) {
-      List<ClientRun> serving = new ArrayList<>();
-      for (ClientRun run : harness().runs()) {
-        if (run.state() != ClientRun.State.RUNNING) {
-          continue;
-        }
-        if (servesEveryShard(run, step, options.phaseTimeout().dividedBy(2))) {
-          serving.add(run);
-          continue;
-        }
-        print(step + ": " + run.label() + " does not serve every shard before the fault; restarting it");
-        ClientRun fresh = Await.result(harness().restart(run.label()), Duration.ofSeconds(60), step + ": restart "
-            + run.label());
-        if (servesEveryShard(fresh, step, options.phaseTimeout().dividedBy(2))) {
-          serving.add(fresh);
-        } else {
-          print(step + ": " + run.label() + " left out of this failover: it does not serve every shard even after a "
-              + "restart (" + (fresh.failure() == null ? fresh.state() : fresh.failure()) + ")");
-        }
-      }
-      return serving;
-    }
-
-    private boolean servesEveryShard(ClientRun run, String step, Duration within) {
-      List<BitSet> shards = ClusterHealth.masters(lab.monitor().latestSnapshot()).stream()
-          .map(master -> RecoveryPhase.slots(SlotRange.parseList(master.slots()))).toList();
-      try {
-        Await.until(vertx, step + ": " + run.label() + " serving every shard", within, Bench.POLL, () -> {
-          long since = System.currentTimeMillis() - 1000;
-          return shards.stream().allMatch(slots -> run.log().succeededSince(slots, since)) ? null
-              : "not every shard in the last second";
-        });
-        return true;
-      } catch (MeasurementFailure notServing) {
-        return false;
-      }
+      return ClientsReady.awaitServing(lab, harness(), options.phaseTimeout(), step, ClientsPhase.this::print);
     }
 
     /** Restarts each client that did not recover in time; true for those (and whether that helped is in their log). */
@@ -374,68 +321,12 @@ final class ClientsPhase {
     }
 
     private LossCheck check(ClientRun run, HostAndPort anyNode) {
-      ClientRun current = harness().run(run.label());
-      if (current != run) {
-        return new LossCheck(run.label(), 0, 0, 0, "restarted during the failover");
-      }
-      try {
-        Await.result(harness().stop(run.label()), Duration.ofSeconds(30), "stopping " + run.label());
-        JsonObject ledger = run.ledger().await(10, TimeUnit.SECONDS);
-        long counted = ledger.getLong("lost");
-        JsonObject keys = ledger.getJsonObject("keys");
-        Map<String, Long> values = RedisCliValues.get(options.clients().redisCli(), anyNode.port(), keys.fieldNames());
-        long atLeast = 0;
-        long atMost = 0;
-        for (String key : keys.fieldNames()) {
-          JsonObject entry = keys.getJsonObject(key);
-          long value = values.getOrDefault(key, 0L);
-          atLeast += Math.max(0, entry.getLong("acknowledged") - value);
-          atMost += Math.max(0, entry.getLong("acknowledged") + entry.getLong("unknownOutcome") - value);
-        }
-        return new LossCheck(run.label(), counted, atLeast, atMost, null);
-      } catch (Exception e) {
-        return new LossCheck(run.label(), 0, 0, 0, "could not check: " + MeasurementFailure.messageOf(e));
-      }
+      return LossCheck.afterStopping(harness(), run, options.clients().redisCli(), anyNode.port());
     }
   }
 
   private void print(String line) {
     out.println("bench: " + line);
     out.flush();
-  }
-
-  /** Reads counters with redis-cli in cluster mode, one process for many keys: the independent view. */
-  static final class RedisCliValues {
-
-    private RedisCliValues() {
-    }
-
-    static Map<String, Long> get(String redisCli, int port, Iterable<String> keys) throws IOException, InterruptedException {
-      List<String> ordered = new ArrayList<>();
-      keys.forEach(ordered::add);
-      Process cli = new ProcessBuilder(redisCli, "-c", "-p", Integer.toString(port)).redirectErrorStream(true).start();
-      try (var stdin = cli.getOutputStream()) {
-        for (String key : ordered) {
-          stdin.write(("GET " + key + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-      }
-      String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
-        throw new IOException(redisCli + " failed: " + output.strip());
-      }
-      // In cluster mode redis-cli says where it followed a redirect ("-> Redirected to slot [..] located at ..."):
-      // that line is not an answer.
-      List<String> answers = output.lines().filter(line -> !line.startsWith("-> Redirected")).toList();
-      if (answers.size() != ordered.size()) {
-        throw new IOException(redisCli + " answered " + answers.size() + " lines for " + ordered.size() + " keys: "
-            + output.strip());
-      }
-      Map<String, Long> values = new LinkedHashMap<>();
-      for (int i = 0; i < ordered.size(); i++) {
-        String line = answers.get(i).strip();
-        values.put(ordered.get(i), line.isEmpty() ? 0L : Long.parseLong(line));
-      }
-      return values;
-    }
   }
 }

@@ -114,6 +114,33 @@ class BenchCommandTest {
         .as("timing's ports only count when timing runs").isZero();
   }
 
+  @Test
+  void migrationTakesItsCountsAndClientsAndRefusesOutOfRange() {
+    BenchOptions options = parse("--only", "migration", "--migrations", "2", "--migration-slots", "300",
+        "--migration-fill", "0", "--clients", "jedis:tuned").command().options();
+    assertThat(options.measurements()).containsExactly(Measurement.MIGRATION);
+    assertThat(options.migration()).isEqualTo(new BenchOptions.MigrationOptions(2, 300, 0));
+    assertThat(options.clients().clients().specs()).hasSize(1);
+    assertThat(parse("--only", "migration").command().options().migration())
+        .isEqualTo(new BenchOptions.MigrationOptions(3, 1024, 100_000));
+    assertThat(parse("--only", "migration").command().options().clients().clients().specs())
+        .as("every client under test by default, as the scorecard").hasSize(14);
+    assertThat(parse("--only", "recovery").command().options().clients().clients().specs()).isEmpty();
+    for (String[] bad : new String[][] {{"--migrations", "0"}, {"--migration-slots", "0"},
+        {"--migration-slots", "5001"}, {"--migration-fill", "-1"}}) {
+      Run run = parse("--only", "migration", bad[0], bad[1]);
+      assertThat(run.exit()).as(String.join(" ", bad)).isEqualTo(2);
+      assertThat(run.err()).contains("'" + bad[0] + "'");
+    }
+  }
+
+  @Test
+  void errorstatsCountsAreReadFromTheirField() {
+    assertThat(MigrationPhase.count("count=12")).isEqualTo(12);
+    assertThat(MigrationPhase.count(null)).isZero();
+    assertThat(MigrationPhase.count("count=3,other=1")).isEqualTo(3);
+  }
+
   private static void assertUsageError(String option, String message, String... args) {
     java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--only", "timing"));
     all.addAll(java.util.List.of(args));

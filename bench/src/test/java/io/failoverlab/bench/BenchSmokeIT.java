@@ -71,7 +71,8 @@ class BenchSmokeIT {
     Ports.assertFree(18220, 18225);
   }
 
-  private static JsonObject table(JsonObject report, String titlePrefix) {
+  /** The table of {@code report} (the bench's --json) whose title starts so. */
+  static JsonObject table(JsonObject report, String titlePrefix) {
     JsonArray tables = report.getJsonArray("tables");
     for (int i = 0; i < tables.size(); i++) {
       if (tables.getJsonObject(i).getString("title").startsWith(titlePrefix)) {

@@ -13,6 +13,7 @@ import io.failoverlab.common.contract.MigrationSummary;
 import io.failoverlab.common.contract.ServiceName;
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.measure.Await;
+import io.failoverlab.measure.ChaosSender;
 import io.failoverlab.measure.ClientOutcome;
 import io.failoverlab.measure.ClusterHealth;
 import io.failoverlab.measure.EventRecorder;
@@ -52,8 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class Drill {
 
   private static final Logger LOG = LoggerFactory.getLogger(Drill.class);
-  /** The monitor stamps the action and the incident's faultInjectedAt together; this only absorbs skew. */
-  static final long INCIDENT_MATCH_SLACK_MS = 2_000;
+  static final long INCIDENT_MATCH_SLACK_MS = ChaosSender.INCIDENT_MATCH_SLACK_MS;
   static final Duration LAB_START_TIMEOUT = Duration.ofSeconds(180);
   static final Duration LAB_STOP_TIMEOUT = Duration.ofSeconds(60);
   private static final List<String> CLIENT_SERVICES = ServiceName.clientLabels();

@@ -9,6 +9,7 @@ import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.measure.Await;
+import io.failoverlab.measure.ChaosSender;
 import io.failoverlab.measure.ClusterHealth;
 import io.failoverlab.measure.EventRecorder;
 import io.failoverlab.measure.MeasurementFailure;
@@ -220,7 +221,7 @@ final class ScenarioRound {
       // timeouts. Watched that long before the refusal is reported as what happened.
       long until = verdict.milestones().failAgreedAt() + 2 * staleness.nodeTimeoutMs() + 1000;
       Await.window(lab.vertx(), until - System.currentTimeMillis());
-      verdict = recorder.incidentOf(fault, Drill.INCIDENT_MATCH_SLACK_MS);
+      verdict = recorder.incidentOf(fault, ChaosSender.INCIDENT_MATCH_SLACK_MS);
     }
     explain(step, verdict);
     Long restoredAt = verdict.promotedNode() == null ? chaos.restart(target.master(), step) : null;
@@ -238,18 +239,11 @@ final class ScenarioRound {
   }
 
   private IncidentReport awaitIncident(ChaosAction fault, String what, Function<IncidentReport, String> problem) {
-    return Await.until(lab.vertx(), what, phaseTimeout, () -> {
-      IncidentReport report = recorder.incidentOf(fault, Drill.INCIDENT_MATCH_SLACK_MS);
-      if (report == null) {
-        return Waits.Probe.notYet("no incident recorded " + fault.id() + " yet");
-      }
-      String missing = problem.apply(report);
-      return missing == null ? Waits.Probe.ready(report) : Waits.Probe.notYet("incident " + report.id() + ": " + missing);
-    });
+    return chaos.awaitIncident(recorder, fault, what, problem);
   }
 
   private static String closed(IncidentReport report) {
-    return report.open() ? "still open (milestones " + report.milestones().toJson().encode() + ")" : null;
+    return ChaosSender.closed(report);
   }
 
   /** The masters agreed on the FAIL, and then either a replica took over or the incident says why none did. */

@@ -1,5 +1,6 @@
 package io.failoverlab.lab.reliability;
 
+import io.failoverlab.measure.LedgerCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -139,7 +140,7 @@ class ManualFailoverIT {
     // hold, key by key (fresh keys: every counter started at 0).
     long writerLost = writerLostWrites();
     lab.undeploy(lab.writer()).await(30, TimeUnit.SECONDS);
-    LostWritesCheck check = LostWritesCheck.of(lab.writer().ledgerSnapshot(),
+    LedgerCheck check = LedgerCheck.of(lab.writer().ledgerSnapshot(),
         key -> RedisCli.at(BASE).cluster().counter(key));
     costs.add("writer lost " + writerLost + " in all, servers miss " + check);
     assertThat(writerLost).isBetween(check.atLeast(), check.atMost());

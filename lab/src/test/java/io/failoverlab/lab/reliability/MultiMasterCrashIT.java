@@ -1,5 +1,6 @@
 package io.failoverlab.lab.reliability;
 
+import io.failoverlab.measure.LedgerCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -135,7 +136,7 @@ class MultiMasterCrashIT {
   void theWritersLostWritesAreWhatTheServersMiss() throws Exception {
     lab.undeploy(lab.writer()).await(30, TimeUnit.SECONDS);
     JsonObject ledger = lab.writer().ledgerSnapshot();
-    LostWritesCheck check = LostWritesCheck.of(ledger, key -> RedisCli.at(BASE).cluster().counter(key));
+    LedgerCheck check = LedgerCheck.of(ledger, key -> RedisCli.at(BASE).cluster().counter(key));
     System.out.println("MEASURED two masters at once: writer lost " + ledger.getLong("lost") + ", servers miss "
         + check);
     assertThat(ledger.getLong("lost")).isBetween(check.atLeast(), check.atMost());

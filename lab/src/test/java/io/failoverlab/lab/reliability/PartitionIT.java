@@ -1,5 +1,6 @@
 package io.failoverlab.lab.reliability;
 
+import io.failoverlab.measure.LedgerCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
@@ -176,7 +177,7 @@ class PartitionIT {
     lab.undeploy(lab.writer()).await(30, TimeUnit.SECONDS);
     JsonObject final_ = lab.writer().ledgerSnapshot();
     long writerLost = final_.getLong("lost");
-    LostWritesCheck check = LostWritesCheck.of(final_, PartitionIT::counter);
+    LedgerCheck check = LedgerCheck.of(final_, PartitionIT::counter);
     long lostAtLeast = check.atLeast();
     long lostAtMost = check.atMost();
     long probeAcked = probe.stream().filter(r -> r.value() != null).count();

@@ -1,5 +1,6 @@
 package io.failoverlab.lab.reliability;
 
+import io.failoverlab.measure.LedgerCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -178,7 +179,7 @@ class ReliabilityIT {
     // servers hold, key by key (fresh keys: every counter started at 0).
     lab.undeploy(lab.writer()).await(30, TimeUnit.SECONDS);
     writerStopped = true;
-    LostWritesCheck check = LostWritesCheck.of(lab.writer().ledgerSnapshot(),
+    LedgerCheck check = LedgerCheck.of(lab.writer().ledgerSnapshot(),
         key -> RedisCli.at(port(replica)).cluster().counter(key));
     long lostAtLeast = check.atLeast();
     long lostAtMost = check.atMost();

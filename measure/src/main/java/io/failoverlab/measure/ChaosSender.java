@@ -1,12 +1,11 @@
-package io.failoverlab.drill;
+package io.failoverlab.measure;
 
 import io.failoverlab.common.async.Waits;
 import io.failoverlab.common.contract.Addresses;
 import io.failoverlab.common.contract.ChaosAction;
 import io.failoverlab.common.contract.ChaosRequest;
+import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.TopologySnapshot;
-import io.failoverlab.measure.Await;
-import io.failoverlab.measure.MeasurementFailure;
 import io.failoverlab.stack.Lab;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -15,19 +14,22 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * The drill's way to the monitor's kill endpoint: chaos requests on {@link Addresses#CHAOS} (the same
+ * The drill's and the bench's way to the monitor's kill endpoint: chaos requests on {@link Addresses#CHAOS} (the same
  * validation as the HTTP endpoint, without its token: a local consumer), and restarting a crashed
- * node until it answers the monitor again. Blocks the calling (drill) thread, never an event loop.
+ * node until it answers the monitor again. Blocks the calling (measuring) thread, never an event loop.
  */
-final class ChaosSender {
+public final class ChaosSender {
 
-  static final long SEND_TIMEOUT_MS = 10_000;
+  public static final long SEND_TIMEOUT_MS = 10_000;
+  /** The monitor stamps the action and the incident's faultInjectedAt together; this only absorbs skew. */
+  public static final long INCIDENT_MATCH_SLACK_MS = 2_000;
 
   /** The monitor answered a chaos request with a refusal (HTTP-like status) or not at all (status -1). */
-  static final class ChaosRefused extends MeasurementFailure {
-    final int status;
+  public static final class ChaosRefused extends MeasurementFailure {
+    public final int status;
 
     ChaosRefused(int status, String message) {
       super(message);
@@ -39,14 +41,14 @@ final class ChaosSender {
   private final Duration phaseTimeout;
   private final Consumer<String> print;
 
-  ChaosSender(Lab lab, Duration phaseTimeout, Consumer<String> print) {
+  public ChaosSender(Lab lab, Duration phaseTimeout, Consumer<String> print) {
     this.lab = lab;
     this.phaseTimeout = phaseTimeout;
     this.print = print;
   }
 
   /** Asks the monitor for {@code request}; the accepted action, or a {@link ChaosRefused} naming the step. */
-  ChaosAction send(ChaosRequest request, String step) {
+  public ChaosAction send(ChaosRequest request, String step) {
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS);
     String what = request.action().label() + " " + (request.node() != null ? request.node() : request.nodes());
     try {
@@ -70,7 +72,7 @@ final class ChaosSender {
   }
 
   /** Starts the crashed node again; null when this runtime cannot (the health wait then says what is missing). */
-  Long restart(String node, String step) {
+  public Long restart(String node, String step) {
     try {
       ChaosAction restart = send(new ChaosRequest(ChaosRequest.Action.RESTART, node, null, "drill"), step + " restart");
       // The monitor answers once the restart has started; the node is back when it answers the monitor.
@@ -86,6 +88,27 @@ final class ChaosSender {
       }
       throw refused;
     }
+  }
+
+  /**
+   * The incident that recorded {@code fault}, once {@code problem} finds nothing missing in it (null);
+   * within the phase timeout, else a {@link MeasurementFailure} naming {@code what} and what was missing.
+   */
+  public IncidentReport awaitIncident(EventRecorder recorder, ChaosAction fault, String what,
+                                      Function<IncidentReport, String> problem) {
+    return Await.until(lab.vertx(), what, phaseTimeout, () -> {
+      IncidentReport report = recorder.incidentOf(fault, INCIDENT_MATCH_SLACK_MS);
+      if (report == null) {
+        return Waits.Probe.notYet("no incident recorded " + fault.id() + " yet");
+      }
+      String missing = problem.apply(report);
+      return missing == null ? Waits.Probe.ready(report) : Waits.Probe.notYet("incident " + report.id() + ": " + missing);
+    });
+  }
+
+  /** For {@link #awaitIncident}: what a closed incident lacks (null once it is closed). */
+  public static String closed(IncidentReport report) {
+    return report.open() ? "still open (milestones " + report.milestones().toJson().encode() + ")" : null;
   }
 
   private Waits.Probe<Boolean> reachable(String node) {
