@@ -2,7 +2,6 @@ package io.failoverlab.bench;
 
 import io.failoverlab.clients.ClientHarness;
 import io.failoverlab.clients.ClientRun;
-import io.failoverlab.clients.OpLog;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.contract.ServiceName;
@@ -27,9 +26,7 @@ import io.failoverlab.stack.LabOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -37,7 +34,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,7 +61,6 @@ final class ClientsPhase {
                 String error) {
   }
 
-  private static final Duration LAB_START = Duration.ofSeconds(240);
   private static final long SETTLE_MS = 1000;
   private static final List<String> SERVICES = ServiceName.clientLabels();
 
@@ -84,60 +79,33 @@ final class ClientsPhase {
   Result run() {
     print("starting the lab with " + setup.clients().specs().size() + " clients under test: "
         + RecoveryPhase.describe(setup.lab()));
-    Lab lab;
-    try {
-      lab = Lab.start(setup.lab(), env, setup.clients()).await(LAB_START.toSeconds(), TimeUnit.SECONDS);
-    } catch (Exception e) {
-      return new Result(setup, List.of(), Map.of(), Map.of(), Map.of(), List.of(),
-          "the lab did not start: " + MeasurementFailure.messageOf(e));
-    }
     List<FailoverRecord> failovers = new ArrayList<>();
     Map<String, List<ClientOutcome>> byClient = new LinkedHashMap<>();
-    Map<String, JsonObject> configurations = new LinkedHashMap<>();
-    Map<String, String> failures = new LinkedHashMap<>();
     List<LossCheck> lossChecks = new ArrayList<>();
-    String error = null;
-    EventRecorder events = null;
     Vertx oracleVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    LabWithClients.Ending ending;
     try {
-      events = Await.result(EventRecorder.attach(lab.vertx()), Duration.ofSeconds(10), "listening on the event bus");
-      Session session = new Session(lab, events, oracleVertx);
-      session.awaitClientsStarted();
-      int total = setup.crashes() + setup.hangs();
-      for (int index = 1; index <= total; index++) {
-        boolean hang = index > setup.crashes();
-        failovers.add(session.failover(index, total, hang, byClient));
-      }
-      if (setup.inducedLoss()) {
-        lossChecks.addAll(session.inducedLoss(total + 1));
-      }
-    } catch (RuntimeException e) {
-      error = e instanceof MeasurementFailure ? e.getMessage() : e.toString();
-      print("FAILED: " + error);
+      ending = LabWithClients.run(setup.lab(), env, setup.clients(), this::print, (lab, events) -> {
+        Session session = new Session(lab, events, oracleVertx);
+        session.awaitClientsStarted();
+        int total = setup.crashes() + setup.hangs();
+        for (int index = 1; index <= total; index++) {
+          boolean hang = index > setup.crashes();
+          failovers.add(session.failover(index, total, hang, byClient));
+        }
+        if (setup.inducedLoss()) {
+          lossChecks.addAll(session.inducedLoss(total + 1));
+        }
+      });
     } finally {
-      if (lab.clients() != null) {
-        for (ClientRun run : lab.clients().runs()) {
-          configurations.put(run.label(), new JsonObject().put("version", run.version()).put("settings", run.settings()));
-          if (run.failure() != null) {
-            failures.put(run.label(), run.failure());
-          }
-        }
-      }
-      if (events != null) {
-        try {
-          events.detach().await(10, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-          // The lab is stopping anyway.
-        }
-      }
       try {
-        lab.stop().await(90, TimeUnit.SECONDS);
         oracleVertx.close().await(30, TimeUnit.SECONDS);
       } catch (Exception e) {
-        print("the lab did not stop cleanly: " + e);
+        print("the oracle's vert.x did not close cleanly: " + e);
       }
     }
-    return new Result(setup, failovers, byClient, configurations, failures, lossChecks, error);
+    return new Result(setup, failovers, byClient, ending.configurations(), ending.failures(), lossChecks,
+        ending.error());
   }
 
   /** The victim of one failover: a master, its replicas, its slots and the others'. */

@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Measurement 11: slot migrations under load. One lab with the writer, the reader and the clients
@@ -65,7 +64,6 @@ final class MigrationPhase {
   /** The error prefixes Redis counts per reply type in INFO errorstats (errorstat_MOVED:count=3). */
   static final List<String> REDIRECTS = List.of("MOVED", "ASK", "TRYAGAIN");
   static final int FILL_VALUE_BYTES = 100;
-  private static final Duration LAB_START = Duration.ofSeconds(240);
   private static final long INFO_TIMEOUT_MS = 2000;
   private static final List<String> SERVICES = ServiceName.clientLabels();
 
@@ -84,22 +82,10 @@ final class MigrationPhase {
   Result run() {
     print("starting the lab for the migrations with " + setup.clients().specs().size() + " clients under test: "
         + RecoveryPhase.describe(setup.lab()));
-    Lab lab;
-    try {
-      lab = Lab.start(setup.lab(), env, setup.clients()).await(LAB_START.toSeconds(), TimeUnit.SECONDS);
-    } catch (Exception e) {
-      return new Result(setup, List.of(), Map.of(), List.of(), Map.of(), Map.of(),
-          "the lab did not start: " + MeasurementFailure.messageOf(e));
-    }
     List<MigrationSummary> migrations = new ArrayList<>();
     Map<String, Long> redirects = new LinkedHashMap<>();
     List<LossCheck> checks = new ArrayList<>();
-    Map<String, JsonObject> configurations = new LinkedHashMap<>();
-    Map<String, String> failures = new LinkedHashMap<>();
-    String error = null;
-    EventRecorder events = null;
-    try {
-      events = Await.result(EventRecorder.attach(lab.vertx()), Duration.ofSeconds(10), "listening on the event bus");
+    LabWithClients.Ending ending = LabWithClients.run(setup.lab(), env, setup.clients(), this::print, (lab, events) -> {
       ChaosSender chaos = new ChaosSender(lab, options.phaseTimeout(), this::print);
       if (lab.clients() != null) {
         ClientsReady.awaitStarted(lab.vertx(), lab.clients(), options.phaseTimeout(), this::print);
@@ -118,32 +104,8 @@ final class MigrationPhase {
       Map<String, Long> after = serverRedirects(lab);
       REDIRECTS.forEach(type -> redirects.put(type, after.getOrDefault(type, 0L) - before.getOrDefault(type, 0L)));
       checks.addAll(lossChecks(lab, serving));
-    } catch (RuntimeException e) {
-      error = e instanceof MeasurementFailure ? e.getMessage() : e.toString();
-      print("FAILED: " + error);
-    } finally {
-      if (lab.clients() != null) {
-        for (ClientRun run : lab.clients().runs()) {
-          configurations.put(run.label(), new JsonObject().put("version", run.version()).put("settings", run.settings()));
-          if (run.failure() != null) {
-            failures.put(run.label(), run.failure());
-          }
-        }
-      }
-      if (events != null) {
-        try {
-          events.detach().await(10, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-          // The lab is stopping anyway.
-        }
-      }
-      try {
-        lab.stop().await(90, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        print("the lab did not stop cleanly: " + e);
-      }
-    }
-    return new Result(setup, migrations, redirects, checks, configurations, failures, error);
+    });
+    return new Result(setup, migrations, redirects, checks, ending.configurations(), ending.failures(), ending.error());
   }
 
   private void fill(Lab lab) {
