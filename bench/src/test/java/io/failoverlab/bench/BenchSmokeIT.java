@@ -2,17 +2,12 @@ package io.failoverlab.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.failoverlab.common.config.Env;
 import io.failoverlab.testsupport.Ports;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The bench end to end, as small as it gets: one crash failover (with the oracle, the router probe
@@ -24,24 +19,14 @@ class BenchSmokeIT {
 
   @Test
   void oneFailoverAndOneThroughputRoundProduceTheirTablesWithSaneFigures() throws Exception {
-    Path json = Path.of("target", "bench-smoke", "bench.json");
-    Files.deleteIfExists(json);
-    StringWriter printed = new StringWriter();
-    StringWriter errors = new StringWriter();
-    CommandLine command = new CommandLine(new BenchCommand(new Env(Map.of("KEY_PREFIX", "benchsmoke"))));
-    command.setOut(new PrintWriter(printed, true));
-    command.setErr(new PrintWriter(errors, true));
-
-    int exit = command.execute("--only", "recovery,unavailability,blast,lettuce,throughput", "--failovers", "1",
-        "--coverage-yes-failovers", "0", "--port-base", "8200", "--baseline-ms", "1000", "--throughput-seconds", "2",
-        "--throughput-rounds", "1", "--warmup-seconds", "1", "--json", json.toString());
-
-    System.out.println("BenchSmokeIT output:\n" + printed);
-    assertThat(exit).as("exit code; stderr: %s", errors).isZero();
-    assertThat(printed.toString()).contains("1. Recovery lag behind the oracle", "2. Unavailability per failover",
+    BenchRun run = BenchRun.execute("BenchSmokeIT", Map.of("KEY_PREFIX", "benchsmoke"),
+        Path.of("target", "bench-smoke", "bench.json"), "--only", "recovery,unavailability,blast,lettuce,throughput",
+        "--failovers", "1", "--coverage-yes-failovers", "0", "--port-base", "8200", "--baseline-ms", "1000",
+        "--throughput-seconds", "2", "--throughput-rounds", "1", "--warmup-seconds", "1");
+    assertThat(run.printed()).contains("1. Recovery lag behind the oracle", "2. Unavailability per failover",
         "3. Blast radius", "4. Side by side with Lettuce", "5. Throughput against redis-benchmark", "Targets");
 
-    JsonObject report = new JsonObject(Files.readString(json));
+    JsonObject report = run.report();
     JsonArray failovers = report.getJsonArray("recoveryFailovers");
     assertThat(failovers).hasSize(1);
     JsonObject failover = failovers.getJsonObject(0);

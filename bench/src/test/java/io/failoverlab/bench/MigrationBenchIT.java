@@ -2,19 +2,14 @@ package io.failoverlab.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.failoverlab.common.config.Env;
 import io.failoverlab.testsupport.Ports;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code bench --only migration}, as small as it gets: one migration of 100 slots on a filled cluster
@@ -26,22 +21,12 @@ class MigrationBenchIT {
 
   @Test
   void oneMigrationUnderLoadIsMeasuredPerClientAndCheckedAgainstTheServers() throws Exception {
-    Path json = Path.of("target", "bench-migration", "bench.json");
-    Files.deleteIfExists(json);
-    StringWriter printed = new StringWriter();
-    StringWriter errors = new StringWriter();
-    CommandLine command = new CommandLine(new BenchCommand(new Env(Map.of("KEY_PREFIX", "benchmigration"))));
-    command.setOut(new PrintWriter(printed, true));
-    command.setErr(new PrintWriter(errors, true));
+    BenchRun run = BenchRun.execute("MigrationBenchIT", Map.of("KEY_PREFIX", "benchmigration"),
+        Path.of("target", "bench-migration", "bench.json"), "--only", "migration", "--migrations", "1",
+        "--migration-slots", "100", "--migration-fill", "5000", "--clients", "jedis:tuned", "--port-base", "8200");
+    assertThat(run.printed()).contains("11. Slot migrations under load", "filled the cluster with 5000 keys");
 
-    int exit = command.execute("--only", "migration", "--migrations", "1", "--migration-slots", "100",
-        "--migration-fill", "5000", "--clients", "jedis:tuned", "--port-base", "8200", "--json", json.toString());
-
-    System.out.println("MigrationBenchIT output:\n" + printed);
-    assertThat(exit).as("exit code; stderr: %s", errors).isZero();
-    assertThat(printed.toString()).contains("11. Slot migrations under load", "filled the cluster with 5000 keys");
-
-    JsonObject report = new JsonObject(Files.readString(json));
+    JsonObject report = run.report();
     assertThat(report.getJsonArray("errors")).isEmpty();
     JsonObject migration = report.getJsonObject("migrations");
     JsonArray migrations = migration.getJsonArray("migrations");

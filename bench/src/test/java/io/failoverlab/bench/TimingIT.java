@@ -2,12 +2,9 @@ package io.failoverlab.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.failoverlab.common.config.Env;
 import io.failoverlab.testsupport.Ports;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,24 +23,14 @@ class TimingIT {
     Path dir = Path.of("target", "timing-it");
     Path json = dir.resolve("bench.json");
     Path html = dir.resolve(TimingHtml.FILE_NAME);
-    Files.deleteIfExists(json);
     Files.deleteIfExists(html);
-    StringWriter printed = new StringWriter();
-    StringWriter errors = new StringWriter();
-    picocli.CommandLine command = new picocli.CommandLine(new BenchCommand(new Env(Map.of())));
-    command.setOut(new PrintWriter(printed, true));
-    command.setErr(new PrintWriter(errors, true));
-
-    int exit = command.execute("--only", "timing", "--port-base", "8100", "--node-timeout-ms", "500",
-        "--timing-node-timeouts", "500", "--redis-server", "system", "--timing-shapes", "3x1",
-        "--timing-failovers", "1", "--timing-out", dir.toString(), "--json", json.toString());
-
-    System.out.println("TimingIT output:\n" + printed);
-    assertThat(exit).as("exit code; stderr: %s", errors).isZero();
-    assertThat(printed.toString()).contains("10. Failover timing against cluster-node-timeout",
+    BenchRun run = BenchRun.execute("TimingIT", Map.of(), json, "--only", "timing", "--port-base", "8100",
+        "--node-timeout-ms", "500", "--timing-node-timeouts", "500", "--redis-server", "system", "--timing-shapes",
+        "3x1", "--timing-failovers", "1", "--timing-out", dir.toString());
+    assertThat(run.printed()).contains("10. Failover timing against cluster-node-timeout",
         "10b. Failover timing by redis-server", "10c. Failover timing by cluster shape");
 
-    JsonObject report = new JsonObject(Files.readString(json));
+    JsonObject report = run.report();
     JsonArray points = report.getJsonObject("timing").getJsonArray("points");
     assertThat(points).as("node timeout 500 is every axis's point: it runs once").hasSize(1);
     JsonObject point = points.getJsonObject(0);
