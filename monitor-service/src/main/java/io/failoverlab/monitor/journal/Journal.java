@@ -113,7 +113,15 @@ public final class Journal implements AutoCloseable {
     Journal journal = new Journal(dir, bounds, lock, failure, kept);
     if (lock != null) {
       try {
-        journal.rewrite();
+        // A clean file within its bounds is appended to as it is: rewriting it would only cost the start time.
+        if (aside != null || !interrupted.isEmpty() || !Files.exists(file) || bytesRead > bounds.compactedBytes()
+            || kept.lines > bounds.maxLines()) {
+          journal.rewrite();
+        } else {
+          journal.channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+          journal.bytes.set(bytesRead);
+          journal.lines = kept.lines;
+        }
       } catch (IOException e) {
         journal.failed("rewrite at start", e, 0);
       }
@@ -414,12 +422,15 @@ public final class Journal implements AutoCloseable {
     private final LinkedHashMap<String, JournalRecord> incidents = new LinkedHashMap<>();
     private final Deque<JournalRecord> events = new ArrayDeque<>();
     private final Deque<JournalRecord> chaos = new ArrayDeque<>();
+    /** Records added, superseded or not: the lines of a journal just read. */
+    long lines;
 
     Kept(JournalBounds bounds) {
       this.bounds = bounds;
     }
 
     void add(JournalRecord record) {
+      lines++;
       switch (record.kind()) {
         case INCIDENT -> {
           // An update keeps the incident's place: the order is that of opening.
@@ -445,8 +456,8 @@ public final class Journal implements AutoCloseable {
     List<String> interruptOpen(long now) {
       List<String> ids = new ArrayList<>();
       for (Map.Entry<String, JournalRecord> entry : incidents.entrySet()) {
-        IncidentReport report = IncidentReport.fromJson(entry.getValue().data());
-        if (report.open()) {
+        if (IncidentReport.State.OPEN.label().equals(entry.getValue().data().getString("state"))) {
+          IncidentReport report = IncidentReport.fromJson(entry.getValue().data());
           long last = entry.getValue().at();
           entry.setValue(JournalRecord.incident(report.interrupted(last, "The monitor stopped while this incident was "
               + "open (its last update journaled at " + last + "); closed as interrupted when the monitor started "
