@@ -188,6 +188,11 @@ public final class MonitorVerticle extends VerticleBase {
     return instance;
   }
 
+  /** The journal's directory, or null without one. */
+  public java.nio.file.Path dataDir() {
+    return settings.dataDir().orElse(null);
+  }
+
   /** The configured seed nodes. */
   public List<String> seeds() {
     return settings.redis().seeds().stream().map(Object::toString).toList();
