@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The journal on real files: what comes back after a reopen, what is skipped and kept aside, the bounds, the lock. */
-class JournalTest {
+public class JournalTest {
 
   private static final JournalBounds BOUNDS = new JournalBounds(50, 200, 50, 64L * 1024 * 1024);
   private static final long T0 = 1_790_000_000_000L;
@@ -273,7 +273,7 @@ class JournalTest {
     throw new IllegalArgumentException("fewer than " + lines + " lines");
   }
 
-  static void awaitWritten(Journal journal, long records) {
+  public static void awaitWritten(Journal journal, long records) {
     await().atMost(Duration.ofSeconds(10)).until(() -> journal.writtenRecords() >= records);
   }
 

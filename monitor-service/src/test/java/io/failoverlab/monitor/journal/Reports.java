@@ -14,13 +14,13 @@ import java.util.Map;
  * Incidents shaped like a crash failover's (a dozen topology events, a writer's and a reader's outage,
  * the explanation), so sizes measured on them are near a real journal's.
  */
-final class Reports {
+public final class Reports {
 
   private Reports() {
   }
 
   /** Incident {@code inc-n} opened at {@code at}; closed 6 s later when {@code closed}, else open with milestones up to FAIL. */
-  static IncidentReport incident(int n, long at, boolean closed) {
+  public static IncidentReport incident(int n, long at, boolean closed) {
     List<TopologyEvent> events = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       events.add(event(at + 100L * i, i));
@@ -47,13 +47,13 @@ final class Reports {
             "The writer wrote to 0-5460 again +2500 ms; the reader +2520 ms."));
   }
 
-  static TopologyEvent event(long at, int i) {
+  public static TopologyEvent event(long at, int i) {
     return new TopologyEvent(TopologyEvent.Type.NODE_PFAIL, at, "127.0.0.1:" + (7000 + i % 6), "node-id-" + i,
         "127.0.0.1:7001 flags 127.0.0.1:7000 as possibly failed",
         new JsonObject().put("role", "master").put("by", "127.0.0.1:7001"));
   }
 
-  static ChaosAction crash(int n, long at) {
+  public static ChaosAction crash(int n, long at) {
     return new ChaosAction("act-" + n, ChaosRequest.Action.CRASH, "127.0.0.1:7000", "node-id-0", null, null, null,
         "SIGKILL", "127.0.0.1", at, null);
   }
