@@ -10,8 +10,6 @@ import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalClusterConfig;
-import io.failoverlab.localcluster.LocalNode;
-import io.failoverlab.localcluster.NodeState;
 import io.failoverlab.monitor.journal.Journal;
 import io.failoverlab.monitor.journal.JournalBounds;
 import io.failoverlab.monitor.journal.JournalRecord;
@@ -79,12 +77,7 @@ class JournalIT {
 
   @BeforeEach
   void clusterIsWhole() throws Exception {
-    for (LocalNode node : redis.cluster().nodes()) {
-      if (node.state() == NodeState.CRASHED) {
-        redis.cluster().restart(node.port()).await(30, TimeUnit.SECONDS);
-      }
-    }
-    redis.cluster().awaitHealthy(Duration.ofSeconds(60)).await(70, TimeUnit.SECONDS);
+    redis.restoreCrashedNodes(Duration.ofSeconds(60));
   }
 
   @AfterEach

@@ -66,20 +66,7 @@ public record IncidentReport(
                         List<String> explanation) {
     this(id, state, openedAt, closedAt, openedBy, clock, pollIntervalMs, milestones, milestonePrecisionMs, durations,
         failedNode, failedShard, promotedNode, slotsMoved, errorsByService, healthyShardErrors, lostWrites,
-        unknownOutcomeWrites, outages, events, eventsDropped, explanation, null);
-  }
-
-  /** As the monitor builds it: not interrupted. */
-  public IncidentReport(String id, State state, long openedAt, Long closedAt, String openedBy, String clock,
-                        long pollIntervalMs, Milestones milestones, Map<String, Long> milestonePrecisionMs,
-                        Durations durations, String failedNode, String failedShard, String promotedNode,
-                        List<SlotMove> slotsMoved, Map<String, Map<String, Long>> errorsByService,
-                        Map<String, Long> healthyShardErrors, long lostWrites, long unknownOutcomeWrites,
-                        List<OutageEvent> outages, List<TopologyEvent> events, long eventsDropped,
-                        List<String> explanation, MigrationSummary migration) {
-    this(id, state, openedAt, closedAt, openedBy, clock, pollIntervalMs, milestones, milestonePrecisionMs, durations,
-        failedNode, failedShard, promotedNode, slotsMoved, errorsByService, healthyShardErrors, lostWrites,
-        unknownOutcomeWrites, outages, events, eventsDropped, explanation, migration, false);
+        unknownOutcomeWrites, outages, events, eventsDropped, explanation, null, false);
   }
 
   /**
