@@ -1,5 +1,6 @@
 package io.failoverlab.monitor;
 
+import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.Windows;
 import io.failoverlab.common.contract.Addresses;
@@ -147,7 +148,7 @@ public final class MonitorVerticle extends VerticleBase {
   /**
    * Opens the journal off the event loop (it reads and may rewrite the file) and restores its history:
    * incidents into the tracker, topology events into the recent ones. Without MONITOR_DATA_DIR, nothing.
-   * Fails only when another monitor holds the directory.
+   * Fails only when another monitor holds the directory (a {@link ConfigException} naming MONITOR_DATA_DIR).
    */
   private Future<Void> openJournal() {
     if (settings.dataDir().isEmpty()) {
@@ -155,7 +156,10 @@ public final class MonitorVerticle extends VerticleBase {
     }
     JournalBounds bounds = new JournalBounds(settings.incidentHistory(), RECENT_EVENTS, ChaosService.HISTORY,
         settings.journalMaxBytes());
-    return vertx.executeBlocking(() -> Journal.open(settings.dataDir().get(), bounds)).map(opened -> {
+    return vertx.executeBlocking(() -> Journal.open(settings.dataDir().get(), bounds)).recover(error ->
+        // A directory another monitor uses is this one's configuration mistake: exit 2, naming the variable.
+        Future.failedFuture(error instanceof Journal.Locked ? new ConfigException("MONITOR_DATA_DIR", error.getMessage())
+            : error)).map(opened -> {
       journal = opened;
       JournalLoad loaded = opened.loaded();
       tracker.restore(loaded.incidents());

@@ -17,6 +17,7 @@ import io.failoverlab.monitor.journal.JournalTest;
 import io.failoverlab.monitor.journal.Reports;
 import io.failoverlab.testsupport.JavaJar;
 import io.failoverlab.testsupport.ProcessOutput;
+import io.failoverlab.testsupport.ProcessRun;
 import io.failoverlab.testsupport.TestCluster;
 import io.failoverlab.testsupport.TestDirs;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The monitor's journal against real files and a real local cluster (ports 8400-8405, node timeout
  * 1000 ms; the monitor's jar on 8410): an incident back identical after a restart, one open at a
- * SIGKILL back as interrupted, the API's pages over a restored history, bad and unreadable journals,
+ * SIGKILL back as interrupted (and a second jar on its directory refused), the API's pages over a restored history, bad and unreadable journals,
  * a full disk and a read-only one (small tmpfs mounts), and two monitors on one directory.
  */
 class JournalIT {
@@ -113,7 +114,7 @@ class JournalIT {
     deploy(dir);
     MonitorVerticle second = new MonitorVerticle(settings(dir, Map.of()), MetricsSetup.newRegistry());
     assertThatThrownBy(() -> redis.vertx().deployVerticle(second).await(30, TimeUnit.SECONDS))
-        .hasMessageContaining(dir.resolve("monitor.lock").toString())
+        .hasMessageContaining("MONITOR_DATA_DIR: ").hasMessageContaining(dir.resolve("monitor.lock").toString())
         .hasMessageContaining("pid " + ProcessHandle.current().pid());
   }
 
@@ -298,6 +299,13 @@ class JournalIT {
         }
       }
       assertThat(interrupted.getLong("closedAt")).isGreaterThanOrEqualTo(had.getLong("failAgreedAt"));
+
+      // A second monitor process on the same directory: refused before it starts anything, the lock named.
+      ProcessRun refused = ProcessRun.of(jar(dir, JAR_HTTP_PORT + 1), Duration.ofSeconds(60));
+      assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
+      assertThat(refused.output()).contains("invalid configuration: MONITOR_DATA_DIR")
+          .contains(dir.resolve("monitor.lock").toString()).contains("pid " + jar.pid());
+      assertThat(get(JAR_HTTP_PORT, "/health/ready").status()).as("the first one unharmed").isEqualTo(200);
     } finally {
       jar.destroyForcibly();
       jar.waitFor(10, TimeUnit.SECONDS);
@@ -340,12 +348,16 @@ class JournalIT {
     return MonitorSettings.fromEnv(new Env(env));
   }
 
-  private static Process startJar(Path dir) throws Exception {
+  private static ProcessBuilder jar(Path dir, int httpPort) {
     ProcessBuilder builder = JavaJar.command(JAR);
     builder.environment().putAll(Map.of("REDIS_NODES", "127.0.0.1:" + PORT_BASE, "HTTP_PORT",
-        Integer.toString(JAR_HTTP_PORT), "MONITOR_POLL_MS", "100", "INCIDENT_QUIET_MS", "1000",
+        Integer.toString(httpPort), "MONITOR_POLL_MS", "100", "INCIDENT_QUIET_MS", "1000",
         "MONITOR_DATA_DIR", dir.toString()));
-    Process process = builder.start();
+    return builder;
+  }
+
+  private static Process startJar(Path dir) throws Exception {
+    Process process = jar(dir, JAR_HTTP_PORT).start();
     ProcessOutput.follow(process);
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
         .until(() -> get(JAR_HTTP_PORT, "/health/ready").status() == 200);

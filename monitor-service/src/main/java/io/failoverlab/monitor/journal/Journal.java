@@ -49,6 +49,14 @@ import org.slf4j.LoggerFactory;
 public final class Journal implements AutoCloseable {
 
   public static final String FILE = "journal.log";
+
+  /** Another monitor (another process, or another journal of this one) holds the directory's lock. */
+  public static final class Locked extends IllegalStateException {
+    Locked(String message) {
+      super(message);
+    }
+  }
+
   /** Records waiting for the writer; a burst past it is dropped and counted, never held in memory unbounded. */
   public static final int QUEUE_CAPACITY = 4096;
   private static final int BATCH = 512;
@@ -87,8 +95,8 @@ public final class Journal implements AutoCloseable {
   /**
    * Opens (creating the directory if missing) and loads the journal; blocking, so not on an event loop.
    * Never fails for bad or missing data or a directory it cannot write: it keeps what it could read and
-   * reports the rest ({@link #loaded()}, {@link #failure()}). Throws only when another monitor holds
-   * the directory's lock, naming the lock file.
+   * reports the rest ({@link #loaded()}, {@link #failure()}). Throws {@link Locked} only when another
+   * monitor holds the directory's lock, naming the lock file and its holder's pid.
    */
   public static Journal open(Path dir, JournalBounds bounds) {
     long started = System.nanoTime();
@@ -233,7 +241,15 @@ public final class Journal implements AutoCloseable {
       }
       batch.add(first);
       queue.drainTo(batch, BATCH - 1);
-      write(batch);
+      try {
+        write(batch);
+      } catch (RuntimeException e) {
+        // A bug must not end the thread: the queue would fill and every later record be dropped unseen.
+        failure = "write failed: " + e;
+        dropped.addAndGet(batch.size());
+        rewriteNeeded = true;
+        LOG.error("event=journal_write_failed dir={} error=\"{}\"", dir, e.toString(), e);
+      }
       batch.clear();
     }
   }

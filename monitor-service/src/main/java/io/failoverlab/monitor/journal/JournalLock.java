@@ -20,13 +20,6 @@ final class JournalLock implements AutoCloseable {
 
   static final String FILE = "monitor.lock";
 
-  /** Another process (or another journal of this one) holds the lock. */
-  static final class Held extends IllegalStateException {
-    Held(String message) {
-      super(message);
-    }
-  }
-
   private final FileChannel channel;
   private final FileLock lock;
 
@@ -35,7 +28,7 @@ final class JournalLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  /** Takes the lock or throws {@link Held} naming the file and the holder's pid; IOException if the file cannot be opened. */
+  /** Takes the lock or throws {@link Journal.Locked} naming the file and the holder's pid; IOException if the file cannot be opened. */
   static JournalLock acquire(Path dir) throws IOException {
     Path file = dir.resolve(FILE);
     FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -51,7 +44,7 @@ final class JournalLock implements AutoCloseable {
     }
     if (lock == null) {
       channel.close();
-      throw new Held("the journal in " + dir + " is locked by another monitor (lock file " + file + ", held by pid "
+      throw new Journal.Locked("the journal in " + dir + " is locked by another monitor (lock file " + file + ", held by pid "
           + holder(file) + "): two monitors must not share a data directory");
     }
     channel.truncate(0);

@@ -62,7 +62,9 @@ public record JournalRecord(Kind kind, long at, JsonObject data) {
     Kind kind = Kind.of(json.getString("kind"));
     if (kind == Kind.INCIDENT) {
       // Decoded now, so a record that parses but is not a report is skipped here, not at restore.
-      IncidentReport.fromJson(data);
+      if (IncidentReport.fromJson(data).id() == null) {
+        throw new IllegalArgumentException("an incident without an id");
+      }
     } else if (kind == Kind.TOPOLOGY_EVENT) {
       TopologyEvent.fromJson(data);
     }
