@@ -521,8 +521,32 @@ class DockerComposeIT {
         .as("FailoverInProgress fired").isNotEmpty();
   }
 
+  /**
+   * Last before the teardown: a restart resets the monitor's meters, which the dashboard and alert
+   * steps above read. Its journal, in the monitor-data volume, brings the incident back as it was.
+   */
   @Test
   @Order(8)
+  void theMonitorRestartedServesTheIncidentAgainFromItsJournal() {
+    assumeTrue(incident != null, "needs the incident of the crash step");
+    String id = incident.getString("id");
+    JsonObject before = Http.get(monitorUrl("/api/incidents/" + id)).json();
+    docker().restartContainerCmd(container("monitor").getContainerId()).withTimeout(20).exec();
+    JsonObject after = await("the monitor back with incident " + id).atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> {
+          Http.Response response = Http.get(monitorUrl("/api/incidents/" + id));
+          return response.status() == 200 ? new JsonObject(response.body()) : null;
+        }, found -> found != null);
+    assertThat(after).as("the incident after the restart").isEqualTo(before);
+    assertThat(Http.get(monitorUrl("/stats")).json().getJsonObject("journal").getBoolean("ok"))
+        .as("the journal writes to its volume").isTrue();
+    JsonArray listed = Http.get(monitorUrl("/api/incidents?limit=1")).json().getJsonArray("incidents");
+    assertThat(listed).isNotEmpty();
+  }
+
+  @Test
+  @Order(9)
   void downRemovesEveryContainerNetworkAndVolume() {
     assumeTrue(stack != null, "the stack never came up");
     stack.stop();

@@ -21,6 +21,7 @@ final class Banner {
         "  live page:    " + monitor + "/",
         clientLines(lab),
         "  monitor:      " + monitor + "/api/topology  " + monitor + "/api/incidents  " + monitor + "/metrics",
+        "  journal:      " + lab.monitorDataDir() + " (the monitor's incident history)",
         "  writer:       " + writer + "/stats  " + writer + "/health/ready",
         "  reader:       " + reader + "/stats  " + reader + "/health/ready",
         "  kill a node:  curl -X POST -H 'Authorization: Bearer " + lab.chaosToken() + "' -d '{\"node\":\"<host:port>\"}' "

@@ -12,11 +12,14 @@ import io.failoverlab.stack.cli.ExitCode;
 import io.failoverlab.stack.cli.LocalClusterOptions;
 import io.failoverlab.stack.cli.ServicePortOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -43,6 +46,11 @@ public final class LabMain implements Callable<Integer> {
   @Mixin
   ClientOptions clients;
 
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "The monitor's journal (its incident history, kept across restarts). Default: MONITOR_DATA_DIR, "
+          + "else a directory under the lab's temporary directory, removed when the lab stops.")
+  Path dataDir;
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
@@ -58,6 +66,11 @@ public final class LabMain implements Callable<Integer> {
     return LabOptions.of(cluster, ports);
   }
 
+  /** The process environment, with --data-dir as MONITOR_DATA_DIR when given. */
+  Env env() {
+    return dataDir == null ? Env.system() : Env.system().with(Map.of("MONITOR_DATA_DIR", dataDir.toString()));
+  }
+
   @Override
   public Integer call() throws Exception {
     LabOptions options = options();
@@ -65,7 +78,7 @@ public final class LabMain implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Lab lab;
     try {
-      lab = Lab.start(options, Env.system(), asked).await(120, TimeUnit.SECONDS);
+      lab = Lab.start(options, env(), asked).await(120, TimeUnit.SECONDS);
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("failover-lab: invalid configuration: " + e.getMessage());
       return ExitCode.USAGE;

@@ -23,6 +23,17 @@ class LabMainTest {
     assertThat(lab.getSubcommands()).containsKey("drill");
   }
 
+  @Test
+  void dataDirIsTheMonitorsJournalDirectory() {
+    LabMain main = new LabMain();
+    new CommandLine(main).parseArgs("--data-dir", "/var/tmp/lab-journal");
+    assertThat(main.env().optional("MONITOR_DATA_DIR")).contains("/var/tmp/lab-journal");
+    LabMain without = new LabMain();
+    new CommandLine(without).parseArgs();
+    assertThat(without.env().optional("MONITOR_DATA_DIR")).isEqualTo(io.failoverlab.common.config.Env.system()
+        .optional("MONITOR_DATA_DIR"));
+  }
+
   /**
    * --clients through the launcher's own parser, its ClientOptions mixin and picocli's exit codes, with
    * an execution strategy that does what {@link LabMain#call()} does before it starts the lab (check the

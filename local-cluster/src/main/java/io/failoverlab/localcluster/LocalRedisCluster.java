@@ -728,7 +728,8 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path dir) {
+  /** Removes {@code dir} and everything in it; what cannot be removed is logged, not thrown (the lab's temp dirs). */
+  public static void deleteRecursively(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(RedisBinary::deleteQuietly);
     } catch (IOException e) {

@@ -520,7 +520,8 @@ final class Incident {
         events,
         eventsDropped,
         migration != null ? migrationExplanation() : explanation(failedNode, milestones),
-        migration == null ? null : migration.summary());
+        migration == null ? null : migration.summary(),
+        false);
   }
 
   private List<String> migrationExplanation() {

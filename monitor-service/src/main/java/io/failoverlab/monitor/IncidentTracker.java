@@ -39,6 +39,9 @@ final class IncidentTracker {
     void changed(Change change, IncidentReport report);
   }
 
+  /** Ids are {@code inc-1}, {@code inc-2}, ... in the order incidents open. */
+  static final String ID_PREFIX = "inc-";
+
   /** A client that has not published anything for this long is gone: its outages cannot end. */
   static final long STALE_CLIENT_MS = 10_000;
 
@@ -66,6 +69,8 @@ final class IncidentTracker {
   private List<Object> lastSignature;
   private TopologySnapshot latest;
   private long opened;
+  /** The number of the last id given ({@code inc-<n>}): restored incidents' ids are never given again. */
+  private long lastNumber;
 
   IncidentTracker(long pollIntervalMs, long quietMs, int history, Listener listener) {
     if (history < 1) {
@@ -185,6 +190,22 @@ final class IncidentTracker {
     }
   }
 
+  /**
+   * Incidents of an earlier run (the journal's), closed, oldest first: kept as the history's oldest,
+   * served as they are; the next incident's number follows the highest restored one. Before any input.
+   */
+  void restore(List<IncidentReport> closed) {
+    for (IncidentReport report : closed) {
+      if (report.open()) {
+        throw new IllegalArgumentException("restored incident " + report.id() + " is open");
+      }
+      Incident incident = new Incident(report.id(), report.openedAt(), report.openedBy(), pollIntervalMs);
+      closedReports.put(report.id(), report);
+      keep(incident);
+      lastNumber = Math.max(lastNumber, number(report.id()));
+    }
+  }
+
   // ---- views
 
   Optional<IncidentReport> active() {
@@ -221,12 +242,32 @@ final class IncidentTracker {
     return Optional.empty();
   }
 
-  /** How many incidents were opened since start (ids are numbered by it). */
+  /** How many incidents were opened since start (not counting restored ones). */
   long opened() {
     return opened;
   }
 
   // ---- internals
+
+  private void keep(Incident incident) {
+    incidents.addFirst(incident);
+    while (incidents.size() > history) {
+      Incident dropped = incidents.removeLast();
+      closedReports.remove(dropped.id);
+    }
+  }
+
+  /** The n of {@code inc-<n>}, or -1 for an id of another shape. */
+  static long number(String id) {
+    if (id == null || !id.startsWith(ID_PREFIX)) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(id.substring(ID_PREFIX.length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
 
   private boolean opens(TopologyEvent event) {
     if (NODE_TROUBLE.contains(event.type())) {
@@ -239,12 +280,9 @@ final class IncidentTracker {
 
   private void open(long at, String openedBy) {
     opened++;
-    open = new Incident("inc-" + opened, at, openedBy, pollIntervalMs);
-    incidents.addFirst(open);
-    while (incidents.size() > history) {
-      Incident dropped = incidents.removeLast();
-      closedReports.remove(dropped.id);
-    }
+    lastNumber++;
+    open = new Incident(ID_PREFIX + lastNumber, at, openedBy, pollIntervalMs);
+    keep(open);
     IncidentReport report = open.report();
     lastSignature = open.signature();
     listener.changed(Change.OPENED, report);

@@ -5,7 +5,9 @@ import io.failoverlab.common.contract.MetricNames;
 import io.failoverlab.common.contract.TopologyEvent;
 import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
+import io.failoverlab.monitor.journal.Journal;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -148,6 +150,20 @@ final class MonitorMetrics {
           .tag(MetricNames.TAG_MILESTONE, name).strongReference(true).register(registry);
       return value;
     }).set(epochMs);
+  }
+
+  /** The journal's state, read at each scrape (it changes on its writer thread). */
+  void journal(Journal journal) {
+    Gauge.builder(MetricNames.MONITOR_JOURNAL_FAILING, journal, j -> j.failing() ? 1 : 0)
+        .description("1 while the incident journal cannot write; the monitor serves from memory meanwhile")
+        .strongReference(true).register(registry);
+    Gauge.builder(MetricNames.MONITOR_JOURNAL_BYTES, journal, Journal::bytes).baseUnit("bytes")
+        .description("Size of the incident journal").strongReference(true).register(registry);
+    FunctionCounter.builder(MetricNames.MONITOR_JOURNAL_DROPPED, journal, Journal::droppedRecords)
+        .description("Records the journal could not write (queue full, write failed)").register(registry);
+    Counter.builder(MetricNames.MONITOR_JOURNAL_SKIPPED)
+        .description("Records unreadable at load (torn, corrupted), moved aside with their file").register(registry)
+        .increment(journal.loaded().skipped().size());
   }
 
   void incidentOpened() {

@@ -1,5 +1,6 @@
 package io.failoverlab.monitor;
 
+import io.failoverlab.common.config.ConfigException;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.Windows;
 import io.failoverlab.common.contract.Addresses;
@@ -20,6 +21,10 @@ import io.failoverlab.monitor.chaos.ChaosService;
 import io.failoverlab.monitor.chaos.ChaosToken;
 import io.failoverlab.monitor.chaos.FaultInjector;
 import io.failoverlab.monitor.chaos.RedisCommandFaults;
+import io.failoverlab.monitor.journal.Journal;
+import io.failoverlab.monitor.journal.JournalBounds;
+import io.failoverlab.monitor.journal.JournalLoad;
+import io.failoverlab.monitor.journal.JournalRecord;
 import io.failoverlab.monitor.web.LivePage;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -28,6 +33,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
@@ -52,6 +58,8 @@ public final class MonitorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
   /** Recent topology events kept for {@code /api/topology}. */
   static final int RECENT_EVENTS = 200;
+  /** The largest page of {@code GET /api/incidents?limit=}. */
+  static final int MAX_PAGE = 1000;
   /**
    * The changes that make a node suspect, so worth the probe's finer clock: the cluster's own flags.
    * Not the monitor's failing to reach a node: on a starved host that is the monitor's own slowness,
@@ -69,6 +77,8 @@ public final class MonitorVerticle extends VerticleBase {
   private final long startedAt = System.currentTimeMillis();
   private final Deque<TopologyEvent> recentEvents = new ArrayDeque<>();
   private MonitorMetrics metrics;
+  /** Null without MONITOR_DATA_DIR: history in memory only. */
+  private Journal journal;
   private IncidentTracker tracker;
   private TopologyPoller poller;
   private ShardProbe probe;
@@ -113,19 +123,63 @@ public final class MonitorVerticle extends VerticleBase {
         this::onFaultInjected);
     setupRouter(http.router());
     new ChaosHandler(chaos, new ChaosToken(settings.chaosToken())).mount(http.router());
-    registerConsumers();
-    return Future.join(List.of(outageConsumer.completion(), statsConsumer.completion(), chaosConsumer.completion(),
-            progressConsumer.completion(), readiness.ready(), http.listen(), vertx.deployVerticle(probe), poller.start()))
-        .onSuccess(started -> LOG.info(
+    readiness.checks().register("journal", 2000, promise -> promise.complete(Status.OK(journalStatus())));
+    // The history first: every input after it lands on the restored incidents and takes the next id.
+    return openJournal().compose(restored -> {
+      registerConsumers();
+      return Future.join(List.of(outageConsumer.completion(), statsConsumer.completion(), chaosConsumer.completion(),
+          progressConsumer.completion(), readiness.ready(), http.listen(), vertx.deployVerticle(probe), poller.start()));
+    }).onSuccess(started -> LOG.info(
             "event=service_started service=monitor instance={} http_port={} poll_ms={} quiet_ms={} seeds={}",
             instance, http.port(), settings.pollIntervalMs(), settings.incidentQuietMs(), settings.redis().seeds()));
   }
 
   @Override
   public Future<?> stop() {
-    // The probe, deployed by this verticle, is undeployed with it.
+    // The probe, deployed by this verticle, is undeployed with it. The journal last: it writes what is queued.
     return Future.join(List.of(poller.stop(), http.close(), readiness.close(), outageConsumer.unregister(),
-        statsConsumer.unregister(), chaosConsumer.unregister(), progressConsumer.unregister()));
+            statsConsumer.unregister(), chaosConsumer.unregister(), progressConsumer.unregister()))
+        .eventually(() -> journal == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+          journal.close();
+          return null;
+        }));
+  }
+
+  /**
+   * Opens the journal off the event loop (it reads and may rewrite the file) and restores its history:
+   * incidents into the tracker, topology events into the recent ones. Without MONITOR_DATA_DIR, nothing.
+   * Fails only when another monitor holds the directory (a {@link ConfigException} naming MONITOR_DATA_DIR).
+   */
+  private Future<Void> openJournal() {
+    if (settings.dataDir().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    JournalBounds bounds = new JournalBounds(settings.incidentHistory(), RECENT_EVENTS, ChaosService.HISTORY,
+        settings.journalMaxBytes());
+    return vertx.executeBlocking(() -> Journal.open(settings.dataDir().get(), bounds)).recover(error ->
+        // A directory another monitor uses is this one's configuration mistake: exit 2, naming the variable.
+        Future.failedFuture(error instanceof Journal.Locked ? new ConfigException("MONITOR_DATA_DIR", error.getMessage())
+            : error)).map(opened -> {
+      journal = opened;
+      JournalLoad loaded = opened.loaded();
+      tracker.restore(loaded.incidents());
+      loaded.topologyEvents().forEach(this::remember);
+      chaos.restore(loaded.chaosActions());
+      metrics.journal(opened);
+      return null;
+    });
+  }
+
+  private JsonObject journalStatus() {
+    // Up even when failing: the monitor still polls and serves from memory; the detail says what is wrong.
+    return journal == null ? new JsonObject().put("ok", true).put("enabled", false)
+        : journal.status().put("enabled", true);
+  }
+
+  private void journal(JournalRecord record) {
+    if (journal != null) {
+      journal.append(record);
+    }
   }
 
   // ---- accessors (tests, the launcher, the chaos endpoint)
@@ -136,6 +190,11 @@ public final class MonitorVerticle extends VerticleBase {
 
   public String instance() {
     return instance;
+  }
+
+  /** The journal's directory, or null without one. */
+  public java.nio.file.Path dataDir() {
+    return settings.dataDir().orElse(null);
   }
 
   /** The configured seed nodes. */
@@ -163,6 +222,7 @@ public final class MonitorVerticle extends VerticleBase {
 
   /** Announces an accepted chaos action: on the event bus, and as the open incident's cause. */
   private void onFaultInjected(ChaosAction action) {
+    journal(JournalRecord.chaosAction(action, System.currentTimeMillis()));
     vertx.eventBus().publish(Addresses.CHAOS_ACTION, action.toJson());
     if (action.action() == ChaosRequest.Action.RESTART || action.action() == ChaosRequest.Action.FIX) {
       // Bringing a node back, closing open slots: repairs, not faults; they must not open an incident.
@@ -244,11 +304,16 @@ public final class MonitorVerticle extends VerticleBase {
         event.node() == null ? "-" : event.node(), event.nodeId() == null ? "-" : event.nodeId(),
         event.data().encode(), event.description());
     metrics.topologyEvent(event);
+    remember(event);
+    journal(JournalRecord.topologyEvent(event, System.currentTimeMillis()));
+    vertx.eventBus().publish(Addresses.TOPOLOGY_EVENT, event.toJson());
+  }
+
+  private void remember(TopologyEvent event) {
     recentEvents.addFirst(event);
     while (recentEvents.size() > RECENT_EVENTS) {
       recentEvents.removeLast();
     }
-    vertx.eventBus().publish(Addresses.TOPOLOGY_EVENT, event.toJson());
   }
 
   private void onIncident(IncidentTracker.Change change, IncidentReport report) {
@@ -274,18 +339,16 @@ public final class MonitorVerticle extends VerticleBase {
       }
       default -> throw new IllegalStateException("unknown change " + change);
     }
-    vertx.eventBus().publish(Addresses.INCIDENT, report.toJson());
+    JsonObject json = report.toJson();
+    journal(new JournalRecord(JournalRecord.Kind.INCIDENT, System.currentTimeMillis(), json));
+    vertx.eventBus().publish(Addresses.INCIDENT, json);
   }
 
   // ---- HTTP
 
   private void setupRouter(Router router) {
     router.get("/api/topology").handler(this::topology);
-    router.get("/api/incidents").handler(rc -> {
-      JsonArray list = new JsonArray();
-      tracker.incidents().forEach(report -> list.add(report.toJson()));
-      HttpErrors.sendJson(rc, new JsonObject().put("incidents", list));
-    });
+    router.get("/api/incidents").handler(this::incidents);
     router.get("/api/incidents/:id").handler(rc -> {
       String id = rc.pathParam("id");
       tracker.incident(id).ifPresentOrElse(
@@ -293,6 +356,65 @@ public final class MonitorVerticle extends VerticleBase {
           () -> HttpErrors.send(rc, 404, "no incident " + id));
     });
     LivePage.mount(vertx, router);
+  }
+
+  /**
+   * Newest first; {@code before=<id>} starts after that incident (by number, so a cursor whose incident
+   * left the history still works), {@code limit} (1-1000) caps the page, and {@code next} is the cursor
+   * of the page after it (null at the end).
+   */
+  private void incidents(RoutingContext rc) {
+    long before = Long.MAX_VALUE;
+    int limit = Integer.MAX_VALUE;
+    try {
+      String rawBefore = single(rc, "before");
+      if (rawBefore != null) {
+        before = IncidentTracker.number(rawBefore);
+        if (before < 0) {
+          throw new IllegalArgumentException("before: expected an incident id such as inc-12, got '" + rawBefore + "'");
+        }
+      }
+      String rawLimit = single(rc, "limit");
+      if (rawLimit != null) {
+        limit = pageLimit(rawLimit);
+      }
+    } catch (IllegalArgumentException e) {
+      HttpErrors.send(rc, 400, e.getMessage());
+      return;
+    }
+    JsonArray list = new JsonArray();
+    String next = null;
+    for (IncidentReport report : tracker.incidents()) {
+      if (IncidentTracker.number(report.id()) >= before) {
+        continue;
+      }
+      if (list.size() == limit) {
+        next = list.getJsonObject(list.size() - 1).getString("id");
+        break;
+      }
+      list.add(report.toJson());
+    }
+    HttpErrors.sendJson(rc, new JsonObject().put("incidents", list).put("next", next));
+  }
+
+  private static String single(RoutingContext rc, String name) {
+    List<String> values = rc.queryParam(name);
+    if (values.size() > 1) {
+      throw new IllegalArgumentException(name + ": given " + values.size() + " times");
+    }
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  private static int pageLimit(String raw) {
+    try {
+      int limit = Integer.parseInt(raw.trim());
+      if (limit >= 1 && limit <= MAX_PAGE) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // Said below, with the value.
+    }
+    throw new IllegalArgumentException("limit: expected an integer between 1 and " + MAX_PAGE + ", got '" + raw + "'");
   }
 
   private void topology(RoutingContext rc) {
@@ -325,9 +447,12 @@ public final class MonitorVerticle extends VerticleBase {
             .put("probeIntervalMs", settings.probeIntervalMs())
             .put("incidentQuietMs", settings.incidentQuietMs())
             .put("incidentHistory", settings.incidentHistory())
+            .put("dataDir", settings.dataDir().map(Object::toString).orElse(null))
+            .put("journalMaxBytes", settings.journalMaxBytes())
             .put("commandTimeoutMs", settings.redis().commandTimeoutMs()))
         .put("poller", poller.describe())
         .put("probe", probe.describe())
+        .put("journal", journalStatus())
         .put("cluster", snapshot == null ? null : new JsonObject()
             .put("state", snapshot.clusterState())
             .put("masters", snapshot.masters())

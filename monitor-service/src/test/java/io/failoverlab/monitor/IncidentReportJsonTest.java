@@ -50,4 +50,24 @@ class IncidentReportJsonTest {
     assertThat(report.milestones()).isEqualTo(IncidentReport.Milestones.NONE);
     assertThat(report.toJson().getValue("closedAt")).isNull();
   }
+
+  @Test
+  void anInterruptedIncidentSaysSoAndOlderJsonReadsAsNotInterrupted() {
+    IncidentReport open = new IncidentReport("inc-3", IncidentReport.State.OPEN, 5, null, "fault_injected", "clock",
+        200, new IncidentReport.Milestones(5L, null, 900L, 1400L, null, null, null, null), null, null, null, null,
+        null, List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of(), 0, List.of("Fault injected."));
+    IncidentReport interrupted = open.interrupted(1500, "The monitor stopped.");
+
+    assertThat(interrupted.interrupted()).isTrue();
+    assertThat(interrupted.state()).isEqualTo(IncidentReport.State.CLOSED);
+    assertThat(interrupted.closedAt()).isEqualTo(1500);
+    assertThat(interrupted.milestones()).isEqualTo(open.milestones());
+    assertThat(interrupted.explanation()).containsExactly("Fault injected.", "The monitor stopped.");
+    assertThat(IncidentReport.fromJson(interrupted.toJson())).isEqualTo(interrupted);
+    assertThat(interrupted.toJson().getBoolean("interrupted")).isTrue();
+
+    JsonObject older = open.toJson();
+    older.remove("interrupted");
+    assertThat(IncidentReport.fromJson(older).interrupted()).isFalse();
+  }
 }

@@ -515,6 +515,30 @@ class IncidentTrackerTest {
   }
 
   @Test
+  void restoredIncidentsAreServedAsTheyWereAndTheNextIdFollowsThem() {
+    tracker = new IncidentTracker(200, QUIET, 3, (change, report) -> { });
+    List<IncidentReport> earlier = new ArrayList<>();
+    IncidentTracker before = new IncidentTracker(200, QUIET, 10, (change, report) -> {
+      if (change == IncidentTracker.Change.CLOSED) {
+        earlier.add(report);
+      }
+    });
+    long at = T0;
+    for (int i = 0; i < 7; i++) {
+      before.faultInjected(new JsonObject(), at);
+      before.snapshot(cluster.at(at + QUIET));
+      at += QUIET * 2;
+    }
+    tracker.restore(earlier.subList(4, 7));
+    assertThat(tracker.incidents()).containsExactly(earlier.get(6), earlier.get(5), earlier.get(4));
+
+    tracker.faultInjected(new JsonObject(), at);
+    assertThat(tracker.activeId()).as("not inc-1: restored ids are not given again").isEqualTo("inc-8");
+    assertThat(tracker.incidents()).extracting(IncidentReport::id).containsExactly("inc-8", "inc-7", "inc-6");
+    assertThat(tracker.opened()).isEqualTo(1);
+  }
+
+  @Test
   void eventsKeptPerIncidentAreBounded() {
     for (int i = 0; i < Incident.MAX_EVENTS + 100; i++) {
       tracker.topologyEvent(nodeEvent(i % 2 == 0 ? Type.NODE_UNREACHABLE : Type.NODE_REACHABLE, T0 + i, FAILED,

@@ -21,13 +21,18 @@ class MonitorSettingsTest {
     assertThat(settings.incidentHistory()).isEqualTo(50);
     assertThat(settings.http().port()).isEqualTo(8080);
     assertThat(settings.redis().seeds()).hasSize(1);
+    assertThat(settings.dataDir()).as("no journal: history in memory, as before").isEmpty();
+    assertThat(settings.journalMaxBytes()).isEqualTo(64L * 1024 * 1024);
   }
 
   @Test
   void readsItsVariables() {
     MonitorSettings settings = MonitorSettings.fromEnv(new Env(Map.of("MONITOR_POLL_MS", "20", "MONITOR_PROBE_MS", "2",
         "INCIDENT_QUIET_MS", "500", "INCIDENT_HISTORY", "3", "HTTP_PORT", "0",
-        "REDIS_NODES", "10.0.0.1:6379,10.0.0.2:6379")));
+        "REDIS_NODES", "10.0.0.1:6379,10.0.0.2:6379", "MONITOR_DATA_DIR", "/var/lib/monitor",
+        "MONITOR_JOURNAL_MAX_BYTES", "1048576")));
+    assertThat(settings.dataDir()).contains(java.nio.file.Path.of("/var/lib/monitor"));
+    assertThat(settings.journalMaxBytes()).isEqualTo(1_048_576);
     assertThat(settings.pollIntervalMs()).isEqualTo(20);
     assertThat(settings.probeIntervalMs()).isEqualTo(2);
     assertThat(settings.incidentQuietMs()).isEqualTo(500);
@@ -38,7 +43,8 @@ class MonitorSettingsTest {
 
   @ParameterizedTest
   @CsvSource({"MONITOR_POLL_MS, 19", "MONITOR_POLL_MS, fast", "INCIDENT_QUIET_MS, -1", "INCIDENT_HISTORY, 0",
-      "INCIDENT_HISTORY, many", "MONITOR_PROBE_MS, 0", "MONITOR_PROBE_MS, 1001"})
+      "INCIDENT_HISTORY, many", "MONITOR_PROBE_MS, 0", "MONITOR_PROBE_MS, 1001",
+      "MONITOR_JOURNAL_MAX_BYTES, 65535", "MONITOR_JOURNAL_MAX_BYTES, 1073741825", "MONITOR_JOURNAL_MAX_BYTES, 64MiB"})
   void aBadValueFailsNamingTheVariable(String variable, String value) {
     assertThatThrownBy(() -> MonitorSettings.fromEnv(new Env(Map.of(variable, value))))
         .isInstanceOf(ConfigException.class)

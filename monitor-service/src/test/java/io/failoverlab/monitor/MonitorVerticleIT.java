@@ -19,8 +19,6 @@ import io.failoverlab.common.contract.TopologySnapshot;
 import io.failoverlab.common.contract.TopologySnapshot.NodeStatus;
 import io.failoverlab.common.metrics.MetricsSetup;
 import io.failoverlab.localcluster.LocalClusterConfig;
-import io.failoverlab.localcluster.LocalNode;
-import io.failoverlab.localcluster.NodeState;
 import io.failoverlab.testsupport.TestCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -107,12 +105,7 @@ class MonitorVerticleIT {
   @BeforeEach
   void clusterIsHealthy() throws Exception {
     // A test that failed half-way may have left a node down: the next one starts from a whole cluster.
-    for (LocalNode node : redis.cluster().nodes()) {
-      if (node.state() == NodeState.CRASHED) {
-        redis.cluster().restart(node.port()).await(30, TimeUnit.SECONDS);
-      }
-    }
-    redis.cluster().awaitHealthy(Duration.ofSeconds(60)).await(70, TimeUnit.SECONDS);
+    redis.restoreCrashedNodes(Duration.ofSeconds(60));
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       TopologySnapshot snapshot = monitor.latestSnapshot();
       return snapshot != null && snapshot.nodes().size() == 6 && snapshot.masters() == 3

@@ -17,6 +17,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -53,6 +57,8 @@ public final class Lab {
   private final LabClients clientsAsked;
   private ClientHarness clients;
   private Env base;
+  /** The lab's own temporary directory (the monitor's journal by default); null when none was needed. */
+  private Path tempDir;
 
   private Lab(LabOptions options, Vertx vertx, PrometheusMeterRegistry registry, LocalRedisCluster cluster,
               LabClients clientsAsked) {
@@ -173,12 +179,30 @@ public final class Lab {
     chaosToken = env.optional("CHAOS_TOKEN").orElseGet(Lab::randomToken);
     base = env.with(Map.of("REDIS_NODES", seeds, "HTTP_HOST", options.httpHost(), "CHAOS_TOKEN", chaosToken));
     MonitorSettings monitorSettings = MonitorSettings.fromEnv(portEnv(base, options.monitorPort()));
-    monitor = cluster == null
-        ? new MonitorVerticle(monitorSettings, registry)
-        : new MonitorVerticle(monitorSettings, registry, vertx -> new LocalClusterFaults(cluster));
     writer = new WriterVerticle(WriterVerticle.settings(portEnv(base, options.writerPort())), registry);
     Env readerEnv = portEnv(base, options.readerPort());
     reader = new ReaderVerticle(ReaderVerticle.settings(readerEnv), ReaderVerticle.readFrom(readerEnv), registry);
+    if (monitorSettings.dataDir().isEmpty()) {
+      // Last, once every setting passed: the monitor's journal in a directory of the lab's own, gone at stop.
+      monitorSettings = monitorSettings.withDataDir(createTempDir().resolve("monitor"));
+    }
+    monitor = cluster == null
+        ? new MonitorVerticle(monitorSettings, registry)
+        : new MonitorVerticle(monitorSettings, registry, vertx -> new LocalClusterFaults(cluster));
+  }
+
+  private Path createTempDir() {
+    try {
+      tempDir = Files.createTempDirectory("failover-lab-");
+      return tempDir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the lab's temporary directory", e);
+    }
+  }
+
+  /** Where the monitor journals (MONITOR_DATA_DIR, --data-dir, else under the lab's temporary directory). */
+  public Path monitorDataDir() {
+    return monitor.dataDir();
   }
 
   private static String randomToken() {
@@ -192,7 +216,8 @@ public final class Lab {
   }
 
   /**
-   * Undeploys the services, then stops the cluster (no process, no temp dir left), then closes
+   * Undeploys the services, then stops the cluster (no process, no temp dir left), removes the lab's
+   * temporary directory (the monitor's journal unless it was given one), then closes
    * Vert.x. Idempotent; also what Ctrl-C does.
    */
   public synchronized Future<Void> stop() {
@@ -216,6 +241,10 @@ public final class Lab {
     }
     stopping = Future.join(undeploying)
         .eventually(() -> cluster == null ? Future.succeededFuture() : cluster.stop())
+        .eventually(() -> tempDir == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+          LocalRedisCluster.deleteRecursively(tempDir);
+          return null;
+        }))
         .eventually(vertx::close)
         .<Void>mapEmpty()
         .onSuccess(v -> LOG.info("event=lab_stopped"))

@@ -1,7 +1,9 @@
 package io.failoverlab.testsupport;
 
 import io.failoverlab.localcluster.LocalClusterConfig;
+import io.failoverlab.localcluster.LocalNode;
 import io.failoverlab.localcluster.LocalRedisCluster;
+import io.failoverlab.localcluster.NodeState;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,19 @@ public final class TestCluster implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /**
+   * Restarts every crashed node, then waits until the cluster is healthy: where each test of a class
+   * sharing one cluster starts, whatever the one before left down.
+   */
+  public void restoreCrashedNodes(Duration timeout) throws Exception {
+    for (LocalNode node : cluster.nodes()) {
+      if (node.state() == NodeState.CRASHED) {
+        cluster.restart(node.port()).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+    cluster.awaitHealthy(timeout).await(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
   }
 
   /** Every node's address, comma-separated: the services' REDIS_NODES. */

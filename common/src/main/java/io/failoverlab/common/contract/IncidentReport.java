@@ -22,6 +22,10 @@ import java.util.TreeMap;
  * two kinds (e.g. {@code clientRecoveryAfterPromotion}) can be negative by at most that precision.
  * Milestones and durations are null until known. An incident is of kind "migration" when a
  * migrate action caused it ({@code migration} then says what it did to each client), else "failover".
+ *
+ * <p>{@code interrupted} is true for an incident that was still open when the monitor stopped: a monitor
+ * with a journal restores it on restart closed, with the milestones it had, {@code closedAt} the time of
+ * its last journaled update, and says so in its {@code explanation}. Absent in older JSON: false.
  */
 public record IncidentReport(
     String id,
@@ -46,7 +50,8 @@ public record IncidentReport(
     List<TopologyEvent> events,
     long eventsDropped,
     List<String> explanation,
-    MigrationSummary migration) {
+    MigrationSummary migration,
+    boolean interrupted) {
 
   public static final String KIND_FAILOVER = "failover";
   public static final String KIND_MIGRATION = "migration";
@@ -61,7 +66,19 @@ public record IncidentReport(
                         List<String> explanation) {
     this(id, state, openedAt, closedAt, openedBy, clock, pollIntervalMs, milestones, milestonePrecisionMs, durations,
         failedNode, failedShard, promotedNode, slotsMoved, errorsByService, healthyShardErrors, lostWrites,
-        unknownOutcomeWrites, outages, events, eventsDropped, explanation, null);
+        unknownOutcomeWrites, outages, events, eventsDropped, explanation, null, false);
+  }
+
+  /**
+   * This open incident closed as interrupted at {@code at} (its last known moment), with {@code why}
+   * appended to its explanation; everything it had is kept.
+   */
+  public IncidentReport interrupted(long at, String why) {
+    List<String> lines = new ArrayList<>(explanation);
+    lines.add(why);
+    return new IncidentReport(id, State.CLOSED, openedAt, Math.max(openedAt, at), openedBy, clock, pollIntervalMs,
+        milestones, milestonePrecisionMs, durations, failedNode, failedShard, promotedNode, slotsMoved, errorsByService,
+        healthyShardErrors, lostWrites, unknownOutcomeWrites, outages, events, eventsDropped, lines, migration, true);
   }
 
   /** "migration" or "failover". */
@@ -206,7 +223,8 @@ public record IncidentReport(
         .put("events", eventList)
         .put("eventsDropped", eventsDropped)
         .put("explanation", new JsonArray(explanation))
-        .put("migration", migration == null ? null : migration.toJson());
+        .put("migration", migration == null ? null : migration.toJson())
+        .put("interrupted", interrupted);
   }
 
   public static IncidentReport fromJson(JsonObject json) {
@@ -253,6 +271,7 @@ public record IncidentReport(
         events,
         json.getLong("eventsDropped", 0L),
         json.getJsonArray("explanation", new JsonArray()).stream().map(String::valueOf).toList(),
-        json.getJsonObject("migration") == null ? null : MigrationSummary.fromJson(json.getJsonObject("migration")));
+        json.getJsonObject("migration") == null ? null : MigrationSummary.fromJson(json.getJsonObject("migration")),
+        json.getBoolean("interrupted", false));
   }
 }

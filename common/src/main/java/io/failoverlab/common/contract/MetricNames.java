@@ -80,6 +80,17 @@ public final class MetricNames {
   public static final String MONITOR_PROBE_COMMANDS = "failoverlab.monitor.probe.commands";
   /** Tag of {@link #MONITOR_PROBE_COMMANDS} (with {@link #TAG_OUTCOME}). */
   public static final String TAG_COMMAND = "command";
+  /**
+   * failoverlab_monitor_journal_failing: 1 while the monitor's incident journal cannot write (its last
+   * write failed, or a record found the write queue full); it keeps serving from memory meanwhile.
+   */
+  public static final String MONITOR_JOURNAL_FAILING = "failoverlab.monitor.journal.failing";
+  /** failoverlab_monitor_journal_dropped_records_total: records the journal could not write (full queue, failed write). */
+  public static final String MONITOR_JOURNAL_DROPPED = "failoverlab.monitor.journal.dropped.records";
+  /** failoverlab_monitor_journal_skipped_records_total: records unreadable at load (torn, corrupted), kept aside. */
+  public static final String MONITOR_JOURNAL_SKIPPED = "failoverlab.monitor.journal.skipped.records";
+  /** failoverlab_monitor_journal_bytes: size of the journal file. */
+  public static final String MONITOR_JOURNAL_BYTES = "failoverlab.monitor.journal.bytes";
   /** failoverlab_incidents_total. */
   public static final String INCIDENTS = "failoverlab.incidents";
   /** failoverlab_incident_active: 1 while an incident is open. */

@@ -90,6 +90,8 @@ class BadConfigurationTest {
     cases.add(bad("INCIDENT_QUIET_MS", Set.of("monitor"), "-1", "x"));
     cases.add(bad("INCIDENT_HISTORY", Set.of("monitor"), "0", "x"));
     cases.add(bad("CHAOS_TOKEN", Set.of("monitor"), "short"));
+    cases.add(bad("MONITOR_DATA_DIR", Set.of("monitor"), "data\u0000dir"));
+    cases.add(bad("MONITOR_JOURNAL_MAX_BYTES", Set.of("monitor"), "65535", "1073741825", "64MiB"));
     cases.add(bad("CLIENTS", UNDER_TEST, "", "nosuch", "redis-py:fast", "lettuce:default:x"));
     cases.add(bad("CLIENTS_DIR", UNDER_TEST, "no/such/directory", "../README.md"));
     cases.add(bad("CLIENT_RATE", UNDER_TEST, "0", "10001", "x"));

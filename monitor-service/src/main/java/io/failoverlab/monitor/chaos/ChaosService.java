@@ -44,7 +44,10 @@ public final class ChaosService {
   public static final int MAX_HANG_SECONDS = 300;
   /** The most nodes one crash may take down at once. */
   public static final int MAX_CRASH_NODES = 8;
-  private static final int RECENT = 50;
+  /** Actions listed by {@code GET /api/chaos} (and kept by the monitor's journal). */
+  public static final int HISTORY = 50;
+  /** The status of an action restored from an earlier run. */
+  public static final String STATUS_UNKNOWN = "unknown";
   /** How long a new shard's master may take to show in the monitor's view before add-shard gives up. */
   private static final long NEW_SHARD_VISIBLE_MS = 30_000;
   private static final long FAILOVER_DEADLINE_MS = 15_000;
@@ -150,6 +153,14 @@ public final class ChaosService {
     JsonArray list = new JsonArray();
     recent.forEach(entry -> list.add(entry.copy()));
     return list;
+  }
+
+  /**
+   * Actions of an earlier run (the journal's), oldest first, listed as the oldest with status
+   * {@code unknown}: whether they finished was not recorded before the monitor stopped. Before any request.
+   */
+  public void restore(List<JsonObject> actions) {
+    actions.forEach(action -> remember(action.copy().put("status", STATUS_UNKNOWN)));
   }
 
   // ---- running
@@ -277,7 +288,7 @@ public final class ChaosService {
 
   private void remember(JsonObject record) {
     recent.addFirst(record);
-    while (recent.size() > RECENT) {
+    while (recent.size() > HISTORY) {
       recent.removeLast();
     }
   }
