@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.failoverlab.common.topology.ClusterNode;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.io.IOException;
@@ -44,7 +43,7 @@ class LocalClusterShardsIT {
   private static final int NEW_REPLICA = 7347;
   private static final Duration SETTLE = Duration.ofSeconds(30);
 
-  private static Vertx vertx;
+  private static ClusterFixture fixture;
   private static LocalRedisCluster cluster;
   private static ClusterProbe probe;
   /** node id -> port of the added shard, as its nodes said while they ran. */
@@ -53,22 +52,15 @@ class LocalClusterShardsIT {
 
   @BeforeAll
   static void startCluster() {
-    vertx = Vertx.vertx();
-    cluster = LocalRedisCluster.create(vertx, LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000));
-    ClusterProbe.await(cluster.start());
-    probe = new ClusterProbe(vertx, null);
+    fixture = ClusterFixture.start(BASE);
+    cluster = fixture.cluster;
+    probe = fixture.probe;
   }
 
   @AfterAll
   static void tearDown() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (probe != null) {
-      probe.close();
-    }
-    if (vertx != null) {
-      ClusterProbe.await(vertx.close());
+    if (fixture != null) {
+      fixture.close();
     }
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.nio.file.Files;
@@ -28,29 +27,22 @@ class LocalRedisClusterIT {
   private static final int BASE = 7200;
   private static final Duration FAILOVER = Duration.ofSeconds(30);
 
-  private static Vertx vertx;
+  private static ClusterFixture fixture;
   private static LocalRedisCluster cluster;
   private static ClusterProbe probe;
   private static List<Long> pids;
 
   @BeforeAll
   static void startCluster() {
-    vertx = Vertx.vertx();
-    cluster = LocalRedisCluster.create(vertx, LocalClusterConfig.defaults().withPortBase(BASE).withNodeTimeoutMs(1000));
-    ClusterProbe.await(cluster.start());
-    probe = new ClusterProbe(vertx, null);
+    fixture = ClusterFixture.start(BASE);
+    cluster = fixture.cluster;
+    probe = fixture.probe;
   }
 
   @AfterAll
   static void tearDown() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (probe != null) {
-      probe.close();
-    }
-    if (vertx != null) {
-      ClusterProbe.await(vertx.close());
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
