@@ -4,7 +4,6 @@ import io.failoverlab.clients.ClientRun;
 import io.failoverlab.common.config.Env;
 import io.failoverlab.common.config.RedisSettings;
 import io.failoverlab.common.contract.ChaosAction;
-import io.failoverlab.common.contract.ChaosRequest;
 import io.failoverlab.common.contract.IncidentReport;
 import io.failoverlab.common.contract.MigrationSummary;
 import io.failoverlab.common.contract.ServiceName;
@@ -14,7 +13,6 @@ import io.failoverlab.common.topology.HostAndPort;
 import io.failoverlab.common.topology.InfoParser;
 import io.failoverlab.measure.Await;
 import io.failoverlab.measure.ChaosSender;
-import io.failoverlab.measure.ClusterHealth;
 import io.failoverlab.measure.EventRecorder;
 import io.failoverlab.measure.HealthGate;
 import io.failoverlab.measure.MeasurementFailure;
@@ -28,7 +26,6 @@ import io.vertx.redis.client.Request;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,14 +123,9 @@ final class MigrationPhase {
   private MigrationSummary migrate(Lab lab, EventRecorder events, ChaosSender chaos, int index) {
     String step = "migration " + index + "/" + setup.migrations();
     HealthGate.await(lab, events, SERVICES, setup.lab().masters(), options.phaseTimeout(), "before " + step, () -> null);
-    List<NodeStatus> masters = ClusterHealth.masters(lab.monitor().latestSnapshot()).stream()
-        .sorted(Comparator.comparing(NodeStatus::address)).toList();
-    NodeStatus source = masters.get((index - 1) % masters.size());
-    NodeStatus target = masters.get(index % masters.size());
-    ChaosAction action = chaos.send(ChaosRequest.migrate(source.address(), new ChaosRequest.Migration(target.address(),
-        null, setup.slots()), "bench"), step);
-    print(step + ": slots " + action.slots() + " from " + source.address() + " to " + target.address() + " ["
-        + action.id() + "]");
+    ChaosAction action = chaos.migrateRoundRobin(index, setup.slots(), "bench", step);
+    print(step + ": slots " + action.slots() + " from " + action.node() + " to " + action.to() + " [" + action.id()
+        + "]");
     IncidentReport closed = chaos.awaitIncident(events, action, step + ": the migration's incident closed",
         ChaosSender::closed);
     MigrationSummary summary = closed.migration();
@@ -141,9 +133,7 @@ final class MigrationPhase {
       throw new MeasurementFailure(step + ": incident " + closed.id() + " has no migration summary (kind "
           + closed.kind() + ")");
     }
-    if (!"done".equals(summary.state())) {
-      throw new MeasurementFailure(step + ": the migration " + summary.state() + ": " + summary.error());
-    }
+    ChaosSender.requireMigrationDone(closed, "the migration", step);
     print(step + ": " + summary.slotsDone() + " slots and " + summary.keysMoved() + " keys in "
         + since(summary, summary.slotsOwnedAt()) + " ms; errors that reached the application: "
         + summary.clients().values().stream().mapToLong(MigrationSummary.ClientEffect::applicationErrors).sum());

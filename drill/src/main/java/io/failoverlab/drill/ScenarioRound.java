@@ -116,12 +116,9 @@ final class ScenarioRound {
     print.accept(step + ": " + request.action().label() + (request.node() == null ? "" : " " + request.node()) + " ["
         + fault.id() + ", " + fault.method() + "]");
     IncidentReport closed = awaitIncident(fault, step + ": the " + request.action().label() + " incident closed",
-        ScenarioRound::closed);
+        ChaosSender::closed);
     explain(step, closed);
-    if (closed.migration() != null && !"done".equals(closed.migration().state())) {
-      throw new MeasurementFailure(step + ": " + request.action().label() + " " + closed.migration().state() + ": "
-          + closed.migration().error());
-    }
+    ChaosSender.requireMigrationDone(closed, request.action().label(), step);
     return new Outcome(fault, closed, null, List.of());
   }
 
@@ -130,20 +127,12 @@ final class ScenarioRound {
    * the cluster is now) to the next one, while the clients run; the incident of kind migration, closed.
    */
   Outcome migrate(int index, int slots, String step) {
-    List<NodeStatus> masters = ClusterHealth.masters(lab.monitor().latestSnapshot()).stream()
-        .sorted(java.util.Comparator.comparing(NodeStatus::address)).toList();
-    NodeStatus source = masters.get((index - 1) % masters.size());
-    NodeStatus target = masters.get(index % masters.size());
-    ChaosAction fault = chaos.send(ChaosRequest.migrate(source.address(), new ChaosRequest.Migration(
-        target.address(), null, slots), "drill"), step);
-    print.accept(step + ": migrating slots " + fault.slots() + " from " + source.address() + " to " + target.address()
-        + " [" + fault.id() + "]");
-    IncidentReport closed = awaitIncident(fault, step + ": the migration's incident closed", ScenarioRound::closed);
+    ChaosAction fault = chaos.migrateRoundRobin(index, slots, "drill", step);
+    print.accept(step + ": migrating slots " + fault.slots() + " from " + fault.node() + " to " + fault.to() + " ["
+        + fault.id() + "]");
+    IncidentReport closed = awaitIncident(fault, step + ": the migration's incident closed", ChaosSender::closed);
     explain(step, closed);
-    if (closed.migration() != null && !"done".equals(closed.migration().state())) {
-      throw new MeasurementFailure(step + ": the migration " + closed.migration().state() + ": "
-          + closed.migration().error());
-    }
+    ChaosSender.requireMigrationDone(closed, "the migration", step);
     return new Outcome(fault, closed, null, List.of());
   }
 
@@ -161,7 +150,7 @@ final class ScenarioRound {
     ChaosAction fault = chaos.send(ChaosRequest.crash(List.of(target.master(), other), "drill"), step);
     print.accept(step + ": crashed " + target.master() + " (slots " + target.shard() + ") and " + other + " (slots "
         + next + ") at the same moment [" + fault.id() + ", " + fault.method() + "]");
-    IncidentReport closed = awaitIncident(fault, step + ": the incident of both crashes closed", ScenarioRound::closed);
+    IncidentReport closed = awaitIncident(fault, step + ": the incident of both crashes closed", ChaosSender::closed);
     explain(step, closed);
     return new Outcome(fault, closed, null, List.of(target.master(), other));
   }
@@ -183,7 +172,7 @@ final class ScenarioRound {
     explain(step, verdict);
     Long restoredAt = chaos.restart(target.master(), step);
     IncidentReport closed = awaitIncident(fault, step + ": the incident closed once " + target.master() + " is back",
-        ScenarioRound::closed);
+        ChaosSender::closed);
     return new Outcome(fault, closed, restoredAt, replicas);
   }
 
@@ -225,7 +214,7 @@ final class ScenarioRound {
     }
     explain(step, verdict);
     Long restoredAt = verdict.promotedNode() == null ? chaos.restart(target.master(), step) : null;
-    IncidentReport closed = awaitIncident(fault, step + ": the incident closed", ScenarioRound::closed);
+    IncidentReport closed = awaitIncident(fault, step + ": the incident closed", ChaosSender::closed);
     return new Outcome(fault, closed, restoredAt, restoredAt == null ? List.of(target.master()) : List.of());
   }
 
@@ -240,10 +229,6 @@ final class ScenarioRound {
 
   private IncidentReport awaitIncident(ChaosAction fault, String what, Function<IncidentReport, String> problem) {
     return chaos.awaitIncident(recorder, fault, what, problem);
-  }
-
-  private static String closed(IncidentReport report) {
-    return ChaosSender.closed(report);
   }
 
   /** The masters agreed on the FAIL, and then either a replica took over or the incident says why none did. */

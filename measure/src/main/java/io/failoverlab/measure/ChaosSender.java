@@ -12,6 +12,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -104,6 +106,30 @@ public final class ChaosSender {
       String missing = problem.apply(report);
       return missing == null ? Waits.Probe.ready(report) : Waits.Probe.notYet("incident " + report.id() + ": " + missing);
     });
+  }
+
+  /**
+   * Migration {@code index} (from 1) of a round robin over the masters by address, as the cluster is
+   * now: {@code slots} slots of the index-th master moved to the next one. The accepted action: its
+   * {@code node()} is the source, its {@code to()} the target, its {@code slots()} what moves.
+   */
+  public ChaosAction migrateRoundRobin(int index, int slots, String requestedBy, String step) {
+    List<TopologySnapshot.NodeStatus> masters = ClusterHealth.masters(lab.monitor().latestSnapshot()).stream()
+        .sorted(Comparator.comparing(TopologySnapshot.NodeStatus::address)).toList();
+    String source = masters.get((index - 1) % masters.size()).address();
+    String target = masters.get(index % masters.size()).address();
+    return send(ChaosRequest.migrate(source, new ChaosRequest.Migration(target, null, slots), requestedBy), step);
+  }
+
+  /**
+   * A {@link MeasurementFailure} if {@code closed} is of a migration (a migrate or a shard change, named
+   * {@code what} in the message) that ended other than done, naming its state and error.
+   */
+  public static void requireMigrationDone(IncidentReport closed, String what, String step) {
+    if (closed.migration() != null && !"done".equals(closed.migration().state())) {
+      throw new MeasurementFailure(step + ": " + what + " " + closed.migration().state() + ": "
+          + closed.migration().error());
+    }
   }
 
   /** For {@link #awaitIncident}: what a closed incident lacks (null once it is closed). */
